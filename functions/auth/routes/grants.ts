@@ -1,0 +1,142 @@
+import { Op, type Transaction } from 'sequelize';
+import { conflict, forbidden, invalid, listQuerySchema, notFound, paginate, reply, route, type ListQuery } from '../../kit';
+import { db, Permission, Role } from '../database';
+
+const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
+const nameField = { type: 'string', minLength: 1, maxLength: 125, pattern: '^[a-z0-9][a-z0-9._-]*$' };
+const namesField = { type: 'array', items: { type: ['string', 'integer'] }, maxItems: 100 };
+const read = { permission: 'users.view' };
+const write = { permission: 'users.update' };
+
+type NamedBody = { name: string; description?: string | null; permissions?: Array<string | number> };
+
+/** Permissions given by name or id; an unknown one is a 422 naming it. */
+export async function permissionsNamed(refs: Array<string | number>, field = 'permissions', transaction?: Transaction): Promise<Permission[]> {
+  const ids = refs.filter((r): r is number => typeof r === 'number');
+  const names = refs.filter((r): r is string => typeof r === 'string');
+  const found = await Permission.findAll({ where: { [Op.or]: [{ id: ids }, { name: names }] }, transaction });
+  const missing = refs.filter((r) => !found.some((p) => p.id === r || p.name === r));
+  if (missing.length) throw invalid({ [field]: [`Unknown permission(s): ${missing.join(', ')}.`] });
+  return found;
+}
+
+const roleJson = (role: Role) => ({ ...role.toJSON(), permissions: (role.permissions ?? []).map((p) => p.name).sort() });
+
+async function roleOr404(id: number, transaction?: Transaction) {
+  const role = await Role.findByPk(id, { include: [{ model: Permission, as: 'permissions', through: { attributes: [] } }], transaction });
+  if (!role) throw notFound('Role not found.');
+  return role;
+}
+
+async function ensureNameFree(model: typeof Role | typeof Permission, name: string, exceptId?: number) {
+  const taken = await model.findOne({ where: { name, ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}) } });
+  if (taken) throw conflict(`The name "${name}" has already been taken.`);
+}
+
+const listQuery = listQuerySchema(['name', 'created_at'], { search: { type: 'string', maxLength: 100 } });
+const searchWhere = (search?: string) => (search ? { name: { [Op.like]: `%${search.replace(/[\\%_]/g, '\\$&')}%` } } : {});
+
+export const roleRoutes = [
+  route<{}, ListQuery & { search?: string }>({
+    method: 'GET', path: '/roles', summary: 'List roles with their permissions', access: read, query: listQuery,
+    handler: async ({ query }) => {
+      const page = await paginate(Role, query, { where: searchWhere(query.search), include: [{ model: Permission, as: 'permissions', through: { attributes: [] } }] });
+      return { ...page, data: page.data.map(roleJson) };
+    },
+  }),
+  route<{}, {}, NamedBody>({
+    method: 'POST', path: '/roles', summary: 'Create a role', access: write,
+    body: { type: 'object', required: ['name'], properties: { name: nameField, description: { type: ['string', 'null'], maxLength: 255 }, permissions: namesField } },
+    handler: async ({ body }) => {
+      await ensureNameFree(Role, body.name);
+      const id = await db.sequelize.transaction(async (transaction) => {
+        const role = await Role.create({ name: body.name, description: body.description ?? null }, { transaction });
+        if (body.permissions) await role.setPermissions(await permissionsNamed(body.permissions, 'permissions', transaction), { transaction });
+        return role.id;
+      });
+      return reply.created(roleJson(await roleOr404(id)));
+    },
+  }),
+  route<{ id: number }>({
+    method: 'GET', path: '/roles/:id', summary: 'One role with its permissions', access: read, params: idParam,
+    handler: async ({ params }) => roleJson(await roleOr404(params.id)),
+  }),
+  route<{ id: number }, {}, Partial<NamedBody>>({
+    method: 'PUT', path: '/roles/:id', summary: 'Update a role (partial); `permissions` replaces its set', access: write, params: idParam,
+    body: { type: 'object', properties: { name: nameField, description: { type: ['string', 'null'], maxLength: 255 }, permissions: namesField } },
+    handler: async ({ params, body }) => {
+      const role = await roleOr404(params.id);
+      if (body.name !== undefined && body.name !== role.name) {
+        if (role.name === 'super-admin') throw forbidden('The super-admin role cannot be renamed.');
+        await ensureNameFree(Role, body.name, role.id);
+      }
+      await db.sequelize.transaction(async (transaction) => {
+        await role.update({ name: body.name ?? role.name, description: body.description === undefined ? role.description : body.description }, { transaction });
+        if (body.permissions) await role.setPermissions(await permissionsNamed(body.permissions, 'permissions', transaction), { transaction });
+      });
+      return roleJson(await roleOr404(role.id));
+    },
+  }),
+  route<{ id: number }>({
+    method: 'DELETE', path: '/roles/:id', summary: 'Delete a role (never super-admin)', access: write, params: idParam,
+    response: { status: 204 },
+    handler: async ({ params }) => {
+      const role = await roleOr404(params.id);
+      if (role.name === 'super-admin') throw forbidden('The super-admin role cannot be deleted.');
+      await role.destroy();
+      return reply.noContent();
+    },
+  }),
+  route<{ id: number }, {}, { permissions: Array<string | number> }>({
+    method: 'POST', path: '/roles/:id/permissions', summary: "Set a role's permissions (names or ids)", access: write, params: idParam,
+    response: { status: 200 },
+    body: { type: 'object', required: ['permissions'], properties: { permissions: namesField } },
+    handler: async ({ params, body }) => {
+      const role = await roleOr404(params.id);
+      await role.setPermissions(await permissionsNamed(body.permissions));
+      return roleJson(await roleOr404(role.id));
+    },
+  }),
+];
+
+async function permissionOr404(id: number) {
+  const permission = await Permission.findByPk(id);
+  if (!permission) throw notFound('Permission not found.');
+  return permission;
+}
+
+export const permissionRoutes = [
+  route<{}, ListQuery & { search?: string }>({
+    method: 'GET', path: '/permissions', summary: 'List permissions', access: read, query: listQuery,
+    handler: ({ query }) => paginate(Permission, query, { where: searchWhere(query.search) }),
+  }),
+  route<{}, {}, NamedBody>({
+    method: 'POST', path: '/permissions', summary: 'Create a permission', access: write,
+    body: { type: 'object', required: ['name'], properties: { name: nameField, description: { type: ['string', 'null'], maxLength: 255 } } },
+    handler: async ({ body }) => {
+      await ensureNameFree(Permission, body.name);
+      return reply.created(await Permission.create({ name: body.name, description: body.description ?? null }));
+    },
+  }),
+  route<{ id: number }>({
+    method: 'GET', path: '/permissions/:id', summary: 'One permission', access: read, params: idParam,
+    handler: ({ params }) => permissionOr404(params.id),
+  }),
+  route<{ id: number }, {}, Partial<NamedBody>>({
+    method: 'PUT', path: '/permissions/:id', summary: 'Update a permission (partial)', access: write, params: idParam,
+    body: { type: 'object', properties: { name: nameField, description: { type: ['string', 'null'], maxLength: 255 } } },
+    handler: async ({ params, body }) => {
+      const permission = await permissionOr404(params.id);
+      if (body.name !== undefined && body.name !== permission.name) await ensureNameFree(Permission, body.name, permission.id);
+      return permission.update({ name: body.name ?? permission.name, description: body.description === undefined ? permission.description : body.description });
+    },
+  }),
+  route<{ id: number }>({
+    method: 'DELETE', path: '/permissions/:id', summary: 'Delete a permission', access: write, params: idParam,
+    response: { status: 204 },
+    handler: async ({ params }) => {
+      await (await permissionOr404(params.id)).destroy();
+      return reply.noContent();
+    },
+  }),
+];

@@ -1,0 +1,16 @@
+/** Things to close when the process stops (pools, connections), run in reverse order of opening. */
+const hooks: Array<() => Promise<void> | void> = [];
+
+export function onShutdown(hook: () => Promise<void> | void): void {
+  hooks.push(hook);
+}
+
+export async function runShutdownHooks(): Promise<void> {
+  for (const hook of hooks.splice(0).reverse()) {
+    try {
+      await hook();
+    } catch {
+      // a connection that fails to close politely is closed anyway when the process ends
+    }
+  }
+}

@@ -1,0 +1,160 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import FindMyWay from 'find-my-way';
+import type { ValidateFunction } from 'ajv';
+import { HttpError, errorBody, forbidden, notFound, unauthorized, conflict, invalid } from './errors';
+import { bearerToken, requestIdFrom, runInScope } from './context';
+import { clientIp, readBody, sendJson } from './http';
+import { hasPermission, prepareVerification, verifyToken, type Caller } from './jwt';
+import { log } from './log';
+import { compile, validate } from './validation';
+import { isReply, reply, withPatchAliases, type Access, type Request, type Route } from './route';
+import { databaseAnswers, type Migration, type Seed } from './db';
+import type { ServiceDatabase } from './database';
+import { openApiDocument } from './openapi';
+import { env } from './config';
+
+export interface ServiceDefinition {
+  name: string;
+  title: string;
+  description: string;
+  routes: Route[];
+  database?: ServiceDatabase<unknown>;
+  migrations?: Migration[];
+  seeds?: Seed[];
+}
+
+export type HttpFunction = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+interface CompiledRoute {
+  route: Route;
+  params?: ValidateFunction;
+  query?: ValidateFunction;
+  body?: ValidateFunction;
+}
+
+const ACCESS_LOG = env('ACCESS_LOG', 'true') !== 'false';
+
+/** Turns a service declaration into one HTTP function: routing, validation, auth, errors, logs. */
+export function createHttpFunction(service: ServiceDefinition): HttpFunction {
+  const router = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 });
+  const builtIns: Route[] = [
+    { method: 'GET', path: '/health', summary: 'Health of the function and its database', access: 'public', handler: () => health(service) },
+    { method: 'GET', path: '/openapi.json', summary: "This service's OpenAPI document", access: 'public', handler: () => openApiDocument(service) },
+  ];
+  for (const route of [...builtIns, ...withPatchAliases(service.routes)]) {
+    const compiled: CompiledRoute = {
+      route,
+      params: route.params && compile(route.params),
+      query: route.query && compile(route.query),
+      body: route.body && compile(route.body),
+    };
+    router.on(route.method, route.path, () => undefined, compiled);
+  }
+  let ready: Promise<void> | undefined;
+
+  return async function serve(req, res) {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdFrom(req.headers);
+    res.setHeader('X-Request-ID', requestId);
+    const token = bearerToken(req.headers);
+    await runInScope({ requestId, token }, async () => {
+      let status = 500;
+      try {
+        ready ??= prepareVerification();
+        await ready;
+        const [path, search = ''] = (req.url ?? '/').split('?', 2);
+        const found = router.find(req.method as 'GET', path);
+        if (!found) throw notFound(`No route for ${req.method} ${path}.`);
+        const compiled = found.store as CompiledRoute;
+        const request = await buildRequest(req, compiled, found.params as Record<string, string>, search, requestId, token);
+        const result = await compiled.route.handler(request);
+        const answer = isReply(result) ? result : { status: 200, body: result };
+        status = answer.status;
+        sendJson(res, answer.status, answer.body, answer.headers);
+      } catch (error) {
+        const httpError = toHttpError(error);
+        status = httpError.status;
+        if (status >= 500) log.error({ err: error, method: req.method, url: req.url }, 'request failed');
+        if (!res.headersSent) sendJson(res, status, errorBody(httpError, requestId), httpError.headers);
+        else res.destroy();
+      } finally {
+        if (ACCESS_LOG) {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          log.info({ method: req.method, url: req.url, status, duration_ms: Math.round(ms * 100) / 100 }, 'request');
+        }
+      }
+    });
+  };
+}
+
+async function buildRequest(
+  raw: IncomingMessage, compiled: CompiledRoute, params: Record<string, string>, search: string, requestId: string, token?: string,
+): Promise<Request> {
+  const caller = authorize(compiled.route.access, token);
+  const query = parseQuery(search);
+  const body = compiled.body ? ((await readBody(raw)) ?? {}) : undefined;
+  if (compiled.body && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+    throw invalid({ body: ['The request body must be a JSON object.'] });
+  }
+  return {
+    params: compiled.params ? validate(compiled.params, { ...params }, 'params') : params,
+    query: compiled.query ? validate(compiled.query, query, 'query') : query,
+    body: compiled.body ? validate(compiled.body, body, 'body') : {},
+    headers: raw.headers,
+    requestId,
+    ip: clientIp(raw),
+    caller,
+    get user(): Caller {
+      if (!caller) throw unauthorized();
+      return caller;
+    },
+    token,
+    log,
+    raw,
+  };
+}
+
+/** Checks the token a route needs; on a public route a valid token still identifies the caller. */
+function authorize(access: Access, token: string | undefined): Caller | undefined {
+  if (access === 'public') {
+    if (!token) return undefined;
+    try {
+      return verifyToken(token);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!token) throw unauthorized();
+  const caller = verifyToken(token);
+  if (typeof access === 'object') {
+    const allowed = 'permission' in access ? hasPermission(caller, access.permission) : caller.roles.includes(access.role) || caller.roles.includes('super-admin');
+    if (!allowed) throw forbidden();
+  }
+  return caller;
+}
+
+function parseQuery(search: string): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  for (const [rawKey, value] of new URLSearchParams(search)) {
+    const key = rawKey.endsWith('[]') ? rawKey.slice(0, -2) : rawKey;
+    const existing = query[key];
+    if (existing === undefined) query[key] = rawKey.endsWith('[]') ? [value] : value;
+    else query[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return query;
+}
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  const name = (error as { name?: string })?.name;
+  if (name === 'SequelizeUniqueConstraintError') return conflict('The resource already exists.');
+  if (name === 'SequelizeForeignKeyConstraintError') return conflict('The resource is referenced by or references another one.');
+  return new HttpError(500, 'Internal server error.');
+}
+
+async function health(service: ServiceDefinition) {
+  const database = service.database ? ((await databaseAnswers(service.database.sequelize)) ? 'up' : 'down') : 'none';
+  const healthy = database !== 'down';
+  const body = { status: healthy ? 'ok' : 'unhealthy', service: service.name, database };
+  return reply.with(healthy ? 200 : 503, body);
+}

@@ -1,0 +1,62 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { invalid } from './errors';
+
+export type JsonSchema = Record<string, unknown>;
+
+/**
+ * Unknown fields are stripped, never stored and never an error (SPEC: Laravel clients send
+ * extra fields). Values are coerced the way Laravel's rules accept them ("2" is an integer).
+ */
+const ajv = new Ajv({ allErrors: true, removeAdditional: 'all', coerceTypes: 'array', useDefaults: true, strict: false });
+addFormats(ajv);
+
+export function compile(schema: JsonSchema): ValidateFunction {
+  return ajv.compile(schema);
+}
+
+/** Validates (and strips and coerces in place); a failure throws 422 with one list per field. */
+export function validate<T>(check: ValidateFunction, value: unknown, where: 'body' | 'query' | 'params'): T {
+  if (check(value)) return value as T;
+  throw invalid(fieldErrors(check.errors ?? [], where));
+}
+
+export function fieldErrors(errors: ErrorObject[], where: string): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const error of errors) {
+    const field = fieldName(error) || where;
+    const message = describe(error, field);
+    (result[field] ??= []).includes(message) || result[field].push(message);
+  }
+  return result;
+}
+
+function fieldName(error: ErrorObject): string {
+  const path = error.instancePath.split('/').filter(Boolean).map(decodePointer);
+  if (error.keyword === 'required') path.push(String(error.params.missingProperty));
+  return path.join('.');
+}
+
+const decodePointer = (part: string) => part.replace(/~1/g, '/').replace(/~0/g, '~');
+
+function describe(error: ErrorObject, field: string): string {
+  const label = field.replace(/_/g, ' ');
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required': return `The ${label} field is required.`;
+    case 'type': return `The ${label} must be ${article(String(p.type))}.`;
+    case 'format': return `The ${label} must be a valid ${String(p.format).replace(/-/g, ' ')}.`;
+    case 'minLength': return p.limit === 1 ? `The ${label} field is required.` : `The ${label} must be at least ${p.limit} characters.`;
+    case 'maxLength': return `The ${label} may not be greater than ${p.limit} characters.`;
+    case 'minimum': return `The ${label} must be at least ${p.limit}.`;
+    case 'maximum': return `The ${label} may not be greater than ${p.limit}.`;
+    case 'exclusiveMinimum': return `The ${label} must be greater than ${p.limit}.`;
+    case 'enum': return `The selected ${label} is invalid (allowed: ${(p.allowedValues as unknown[]).join(', ')}).`;
+    case 'pattern': return `The ${label} format is invalid.`;
+    case 'minItems': return `The ${label} must have at least ${p.limit} items.`;
+    case 'maxItems': return `The ${label} may not have more than ${p.limit} items.`;
+    default: return `The ${label} ${error.message ?? 'is invalid'}.`;
+  }
+}
+
+const article = (type: string) => (type === 'integer' || type === 'array' || type === 'object' ? `an ${type}` : `a ${type}`);

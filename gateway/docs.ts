@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { componentsSection, openApiPaths } from '../functions/kit/openapi';
+import type { Route } from '../functions/kit/route';
+
+/** What the gateway answers itself, documented beside the services it forwards to. */
+const GATEWAY_ROUTES: Route[] = [
+  { method: 'GET', path: '/api/health', summary: 'Gateway health', access: 'public', handler: () => undefined },
+  { method: 'GET', path: '/api/v1/health', summary: 'Gateway health (v1)', access: 'public', handler: () => undefined },
+  { method: 'GET', path: '/api/v1/services/status', summary: "Every service's status, checked in parallel", access: 'public', handler: () => undefined },
+  { method: 'GET', path: '/api/test-rabbitmq', summary: "Whether the event broker's RabbitMQ answers", access: 'public', handler: () => undefined },
+  { method: 'POST', path: '/api/v1/login', summary: 'Sign in (forwarded to auth /login)', access: 'public', response: { status: 200 }, handler: () => undefined },
+];
+
+let merged: object | undefined;
+
+/** One OpenAPI 3.1 document for the whole platform, paths as clients call them. */
+export function platformOpenApi(): object {
+  if (merged) return merged;
+  // Loaded on first request only: a gateway cold start does not pay for every service's modules.
+  const { loadAllFunctions, IMPLEMENTED } = require('../functions/catalog') as typeof import('../functions/catalog');
+  const { registeredServices } = require('../functions/kit/registry') as typeof import('../functions/kit/registry');
+  loadAllFunctions();
+  const services = registeredServices().filter((s) => IMPLEMENTED.has(s.name as never));
+  const paths = { ...openApiPaths({ name: 'gateway', title: 'Gateway', description: '', routes: GATEWAY_ROUTES }) };
+  for (const service of services) Object.assign(paths, openApiPaths(service, `/api/v1/${service.name}`));
+  merged = {
+    openapi: '3.1.0',
+    info: { title: 'E-commerce platform API', version: '1.0.0', description: 'Every route of every service, as clients call it through the gateway.' },
+    servers: [{ url: '/' }],
+    tags: services.map((s) => ({ name: s.name, description: s.description })),
+    paths,
+    components: componentsSection(),
+  };
+  return merged;
+}
+
+export const DOCS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>E-commerce platform API</title>
+<link rel="stylesheet" href="/api/docs/swagger-ui.css"></head>
+<body><div id="docs"></div><script src="/api/docs/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#docs', deepLinking: true });</script>
+</body></html>`;
+
+const ASSETS: Record<string, string> = { 'swagger-ui.css': 'text/css', 'swagger-ui-bundle.js': 'application/javascript' };
+
+export async function docsAsset(name: string): Promise<{ type: string; body: Buffer } | undefined> {
+  const type = ASSETS[name];
+  return type ? { type, body: await readFile(join(dirname(require.resolve('swagger-ui-dist/package.json')), name)) } : undefined;
+}

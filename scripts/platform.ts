@@ -1,0 +1,193 @@
+/**
+ * The whole platform on one machine, as in a cluster: every function in its own process chosen
+ * by FUNCTION_TARGET, the gateway, Nginx in front (when installed), a local S3 server.
+ * Used by `npm start` and by the end-to-end tests (with a port offset and their own databases).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createConnection } from 'node:net';
+import { FUNCTION_NAMES, type FunctionName } from '../functions/catalog';
+import { LOCAL_PORTS } from '../functions/kit/config';
+import { LOCAL_DIR, REPO_ROOT, ensureDevKeys } from './local-env';
+
+export interface PlatformOptions {
+  portOffset?: number;
+  databasePrefix?: string;
+  /** Where function logs go: the console (npm start) or one file per process (tests). */
+  logDir?: string;
+  env?: Record<string, string>;
+  nginx?: boolean;
+  s3?: boolean;
+}
+
+export interface RunningPlatform {
+  urls: Record<string, string>;
+  env: Record<string, string>;
+  stopFunction(name: FunctionName): Promise<void>;
+  startFunction(name: FunctionName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const BUCKETS = ['products', 'sav', 'newsletters'];
+
+export const nginxInstalled = () => spawnSync('nginx', ['-v']).status === 0;
+
+export async function checkDependencies(env: Record<string, string | undefined>): Promise<void> {
+  const mysql = new URL(env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306');
+  const rabbit = new URL(env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
+  const problems: string[] = [];
+  if (!(await reachable(mysql.hostname, Number(mysql.port || 3306)))) {
+    problems.push(`MySQL/MariaDB does not answer on ${mysql.host}. Start it: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd`);
+  }
+  if (!(await reachable(rabbit.hostname, Number(rabbit.port || 5672)))) {
+    problems.push(`RabbitMQ does not answer on ${rabbit.host}. Start it: rabbitmq-server -detached`);
+  }
+  if (problems.length) throw new Error(problems.join('\n'));
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
+  const offset = options.portOffset ?? 0;
+  const port = (name: FunctionName) => LOCAL_PORTS[name] + offset;
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    PORT_OFFSET: String(offset),
+    DATABASE_PREFIX: options.databasePrefix ?? process.env.DATABASE_PREFIX ?? 'ecommerce_',
+    ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? 'admin@example.com',
+    ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? 'change-me-admin',
+    ...ensureDevKeys(),
+    ...options.env,
+  };
+  await checkDependencies(env);
+  Object.assign(process.env, env);
+
+  const { migrateAll } = await import('./migrate');
+  await migrateAll();
+
+  const children = new Map<string, ChildProcess>();
+  const stoppers: Array<() => Promise<void>> = [];
+
+  const output = options.logDir ? 'pipe' : 'inherit';
+  const startFunction = async (name: FunctionName) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'functions', 'host.js')], {
+      env: { ...env, FUNCTION_TARGET: name, PORT: String(port(name)) },
+      stdio: ['ignore', output, output],
+    });
+    if (options.logDir) {
+      mkdirSync(options.logDir, { recursive: true });
+      const file = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });
+      child.stdout!.pipe(file);
+      child.stderr!.pipe(file);
+    }
+    children.set(name, child);
+    await waitForHttp(`http://127.0.0.1:${port(name)}/health`, child, name);
+  };
+  const stopFunction = async (name: FunctionName) => {
+    const child = children.get(name);
+    children.delete(name);
+    if (child) await terminate(child);
+  };
+
+  let s3Url: string | undefined;
+  if (options.s3 !== false) {
+    s3Url = await startS3(9000 + offset, join(LOCAL_DIR, `s3-${offset}`));
+    env.S3_ENDPOINT = s3Url;
+  }
+  try {
+    await Promise.all(FUNCTION_NAMES.map(startFunction));
+    let nginxUrl: string | undefined;
+    if (options.nginx !== false && nginxInstalled()) {
+      const nginx = startNginx(8080 + offset, port('gateway'), join(LOCAL_DIR, `nginx-${offset}`));
+      children.set('nginx', nginx);
+      nginxUrl = `http://127.0.0.1:${8080 + offset}`;
+      await waitForHttp(`${nginxUrl}/api/health`, nginx, 'nginx');
+    }
+    const urls: Record<string, string> = Object.fromEntries(FUNCTION_NAMES.map((name) => [name, `http://127.0.0.1:${port(name)}`]));
+    if (nginxUrl) urls.nginx = nginxUrl;
+    if (s3Url) urls.s3 = s3Url;
+    return {
+      urls,
+      env,
+      startFunction,
+      stopFunction,
+      async stop() {
+        await Promise.all([...children.values()].map(terminate));
+        children.clear();
+        for (const stopper of stoppers) await stopper();
+      },
+    };
+  } catch (error) {
+    await Promise.all([...children.values()].map(terminate));
+    throw error;
+  }
+
+  async function startS3(s3Port: number, directory: string): Promise<string> {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const S3rver = require('s3rver');
+    mkdirSync(directory, { recursive: true });
+    const server = new S3rver({ port: s3Port, address: '127.0.0.1', directory, silent: true, configureBuckets: BUCKETS.map((name) => ({ name })) });
+    await server.run();
+    stoppers.push(() => server.close());
+    return `http://127.0.0.1:${s3Port}`;
+  }
+}
+
+/** Nginx with the repository's configuration, its prefix (pid, temp files, logs) under `.local/`. */
+function startNginx(listenPort: number, gatewayPort: number, prefix: string): ChildProcess {
+  mkdirSync(join(prefix, 'logs'), { recursive: true });
+  const values: Record<string, string> = {
+    NGINX_PORT: `127.0.0.1:${listenPort}`,
+    GATEWAY_UPSTREAM: `127.0.0.1:${gatewayPort}`,
+    NGINX_MAX_BODY: '10m',
+    NGINX_ACCESS_LOG: join(prefix, 'logs', 'access.log'),
+  };
+  const server = readFileSync(join(REPO_ROOT, 'gateway', 'nginx', 'default.conf.template'), 'utf8').replace(/\$\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
+  writeFileSync(join(prefix, 'platform.conf'), server);
+  const runAsRoot = process.getuid?.() === 0 ? 'user root;\n' : '';
+  writeFileSync(
+    join(prefix, 'nginx.conf'),
+    `${runAsRoot}worker_processes 1;\npid ${prefix}/nginx.pid;\nerror_log ${prefix}/logs/error.log warn;\nevents { worker_connections 1024; }\n` +
+      `http {\n  default_type application/octet-stream;\n  client_body_temp_path ${prefix}/body;\n  proxy_temp_path ${prefix}/proxy;\n` +
+      `  fastcgi_temp_path ${prefix}/fastcgi;\n  uwsgi_temp_path ${prefix}/uwsgi;\n  scgi_temp_path ${prefix}/scgi;\n  include ${prefix}/platform.conf;\n}\n`,
+  );
+  return spawn('nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, name: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before answering`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await response.body?.cancel();
+      if (response.status < 500 || response.status === 503) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${name} did not answer ${url} within ${timeoutMs} ms`);
+}
+
+function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port, timeout: 2000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
