@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { redisUrl } from './config';
+import { env, redisUrl } from './config';
 import { log } from './log';
 import { onShutdown } from './lifecycle';
 
@@ -13,7 +13,8 @@ export function redis(): Redis {
 
 /** A connection of its own; a blocking one (long reads) is cut at shutdown rather than drained. */
 export function connectRedis(purpose: string, { blocking = false } = {}): Redis {
-  const client = new Redis(redisUrl(), { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  // A key prefix lets tests (and several platforms) share one Redis without seeing each other's keys.
+  const client = new Redis(redisUrl(), { maxRetriesPerRequest: 2, keyPrefix: env('REDIS_KEY_PREFIX', '') });
   let warned = false;
   client.on('error', (error) => {
     if (!warned) log.warn({ err: error, purpose }, 'redis unavailable');

@@ -1,0 +1,27 @@
+/**
+ * Test settings, applied before any platform module reads its environment: tests get their own
+ * databases (prefix `test_`) and ports (+10000), so they run beside a developer's `npm start`.
+ */
+import { ensureDevKeys } from '../../scripts/local-env';
+
+export const TEST_ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  DATABASE_PREFIX: 'test_',
+  PORT_OFFSET: '10000',
+  REDIS_KEY_PREFIX: 'test:',
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  ADMIN_EMAIL: 'admin@test.local',
+  ADMIN_PASSWORD: 'admin-password-1',
+  ...ensureDevKeys(),
+};
+
+Object.assign(process.env, TEST_ENV);
+
+/** Forgets the counters and revocations earlier test runs left in Redis (only this prefix's keys). */
+export async function resetTestRedis(): Promise<void> {
+  const { default: Redis } = await import('ioredis');
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const keys = await redis.keys(`${TEST_ENV.REDIS_KEY_PREFIX}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+}

@@ -1,0 +1,52 @@
+import { request as httpRequest } from 'node:http';
+
+export interface Answer<T = any> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+  text: string;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  /** Sent as is, not JSON-encoded. */
+  raw?: string;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+/** A tiny HTTP client for tests: JSON in, JSON out, nothing hidden. */
+export function client(base: string) {
+  return function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<Answer<T>> {
+    const url = new URL(path, base);
+    const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(url, { method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: any = text;
+          try {
+            body = text ? JSON.parse(text) : undefined;
+          } catch {
+            // not JSON: keep the text
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text });
+        });
+      });
+      req.on('error', reject);
+      req.setTimeout(15_000, () => req.destroy(new Error(`${method} ${path} timed out`)));
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  };
+}
+
+export type Call = ReturnType<typeof client>;
+
+let counter = 0;
+export const uniqueEmail = (tag = 'user') => `${tag}.${process.pid}.${Date.now()}.${++counter}@example.com`;
