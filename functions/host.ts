@@ -43,7 +43,16 @@ export function serve(target: string, port: number) {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  if (env('EXIT_WITH_PARENT') === 'true') exitWithParent(() => stop('parent exited'));
   return server;
+}
+
+/** The local runtime's children stop when it dies, however it dies (no orphan holding a port). */
+function exitWithParent(stop: () => void) {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 1000).unref();
 }
 
 if (require.main === module) {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { componentsSection, openApiPaths } from '../functions/kit/openapi';
 import type { Route } from '../functions/kit/route';
+import { asyncApiDocument } from '../eventing/catalogue';
 
 /** What the gateway answers itself, documented beside the services it forwards to. */
 const GATEWAY_ROUTES: Route[] = [
@@ -9,19 +10,30 @@ const GATEWAY_ROUTES: Route[] = [
   { method: 'GET', path: '/api/v1/health', summary: 'Gateway health (v1)', access: 'public', handler: () => undefined },
   { method: 'GET', path: '/api/v1/services/status', summary: "Every service's status, checked in parallel", access: 'public', handler: () => undefined },
   { method: 'GET', path: '/api/test-rabbitmq', summary: "Whether the event broker's RabbitMQ answers", access: 'public', handler: () => undefined },
+  { method: 'GET', path: '/api/v1/asyncapi.json', summary: 'The AsyncAPI 3 document of every event', access: 'public', handler: () => undefined },
   { method: 'POST', path: '/api/v1/login', summary: 'Sign in (forwarded to auth /login)', access: 'public', response: { status: 200 }, handler: () => undefined },
 ];
 
 let merged: object | undefined;
+let events: object | undefined;
+
+/** Every implemented service's declaration, loaded on first use: a gateway cold start does not pay for them. */
+function implementedServices() {
+  const { loadAllFunctions, IMPLEMENTED } = require('../functions/catalog') as typeof import('../functions/catalog');
+  const { registeredServices } = require('../functions/kit/registry') as typeof import('../functions/kit/registry');
+  loadAllFunctions();
+  return registeredServices().filter((s) => IMPLEMENTED.has(s.name as never));
+}
+
+/** The AsyncAPI 3 document of every event the platform's services emit and apply. */
+export function platformAsyncApi(): object {
+  return (events ??= asyncApiDocument(implementedServices()));
+}
 
 /** One OpenAPI 3.1 document for the whole platform, paths as clients call them. */
 export function platformOpenApi(): object {
   if (merged) return merged;
-  // Loaded on first request only: a gateway cold start does not pay for every service's modules.
-  const { loadAllFunctions, IMPLEMENTED } = require('../functions/catalog') as typeof import('../functions/catalog');
-  const { registeredServices } = require('../functions/kit/registry') as typeof import('../functions/kit/registry');
-  loadAllFunctions();
-  const services = registeredServices().filter((s) => IMPLEMENTED.has(s.name as never));
+  const services = implementedServices();
   const paths = { ...openApiPaths({ name: 'gateway', title: 'Gateway', description: '', routes: GATEWAY_ROUTES }) };
   for (const service of services) Object.assign(paths, openApiPaths(service, `/api/v1/${service.name}`));
   merged = {

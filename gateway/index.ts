@@ -7,10 +7,11 @@ import { prepareVerification, verifyToken, type Caller } from '../functions/kit/
 import { log } from '../functions/kit/log';
 import { onShutdown } from '../functions/kit/lifecycle';
 import { registerHttpFunction } from '../functions/kit/registry';
+import { EVENTS_PATH } from '../functions/kit/events/declarations';
 import { forward, closeUpstreams } from './proxy';
 import { enforceLimits, isSensitive } from './limits';
 import { rabbitmqStatus, servicesStatus } from './status';
-import { DOCS_PAGE, docsAsset, platformOpenApi } from './docs';
+import { DOCS_PAGE, docsAsset, platformAsyncApi, platformOpenApi } from './docs';
 
 /** `/api/v1/<service>/<path>`, `/api/<service>/<path>`, `/v1/<service>/<path>` or `/<service>/<path>`. */
 const FORWARDED = /^\/(?:api\/v1\/|api\/|v1\/)?([a-z][a-z0-9-]*)(\/[^?]*)?(\?.*)?$/;
@@ -44,6 +45,9 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
       case '/api/v1/openapi.json':
       case '/api/openapi.json':
         return { status: 200, body: platformOpenApi() };
+      case '/api/v1/asyncapi.json':
+      case '/api/asyncapi.json':
+        return { status: 200, body: platformAsyncApi() };
       case '/api/docs':
         return { status: 200, body: DOCS_PAGE, type: 'text/html; charset=utf-8' };
     }
@@ -58,6 +62,8 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
   if (!match || !SERVICES.has(match[1])) throw notFound(match ? `Unknown service "${match[1]}".` : `No route for ${method} ${path}.`);
   const service = match[1] as ServiceName;
   const servicePath = (match[2] || '/') + (match[3] ?? '');
+  // Events reach services from the broker only; a client must not forge them.
+  if ((match[2] ?? '').replace(/\/+$/, '') === EVENTS_PATH) throw notFound(`No route for ${method} ${path}.`);
 
   const ip = clientIp(req);
   const token = bearerToken(req.headers);

@@ -71,7 +71,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const output = options.logDir ? 'pipe' : 'inherit';
   const startFunction = async (name: FunctionName) => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'functions', 'host.js')], {
-      env: { ...env, FUNCTION_TARGET: name, PORT: String(port(name)) },
+      env: { ...env, FUNCTION_TARGET: name, PORT: String(port(name)), EXIT_WITH_PARENT: 'true' },
       stdio: ['ignore', output, output],
     });
     if (options.logDir) {

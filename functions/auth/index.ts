@@ -5,6 +5,7 @@ import { seeds } from './seeds';
 import { sessionRoutes } from './routes/session';
 import { permissionRoutes, roleRoutes } from './routes/grants';
 import { userRoutes } from './routes/users';
+import { authEvents } from './events';
 
 export const auth: ServiceDefinition = {
   name: 'auth',
@@ -14,6 +15,7 @@ export const auth: ServiceDefinition = {
   database: db,
   migrations,
   seeds,
+  emits: authEvents,
 };
 
 registerService(auth);

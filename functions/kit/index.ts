@@ -12,4 +12,6 @@ export { revokeToken } from './revocation';
 export { redisCounters, memoryCounters, type WindowCounters } from './ratelimit';
 export { log } from './log';
 export { currentScope } from './context';
-export { type ServiceDefinition, type HttpFunction } from './service';
+export { type ServiceDefinition, type HttpFunction, migrationsOf } from './service';
+export { emit } from './events/outbox';
+export * from './events/declarations';

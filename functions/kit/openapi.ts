@@ -37,7 +37,7 @@ export function componentsSection() {
 
 export function openApiPaths(service: Documented, prefix = ''): Record<string, Record<string, unknown>> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of withPatchAliases(service.routes)) {
+  for (const route of withPatchAliases(service.routes).filter((r) => !r.hidden)) {
     const path = prefix + route.path.replace(/:(\w+)/g, '{$1}');
     (paths[path] ??= {})[route.method.toLowerCase()] = operation(service.name, route);
   }

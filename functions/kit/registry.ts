@@ -1,4 +1,5 @@
 import * as functions from '@google-cloud/functions-framework';
+import { declareEvents } from './events/outbox';
 import { createHttpFunction, type HttpFunction, type ServiceDefinition } from './service';
 
 /** Everything registered in this process, by function name (what FUNCTION_TARGET picks). */
@@ -6,6 +7,7 @@ const services = new Map<string, ServiceDefinition>();
 
 /** Registers a service with functions-framework under its name; the lean host serves the same function. */
 export function registerService(service: ServiceDefinition): HttpFunction {
+  declareEvents(service.emits ?? []);
   const fn = createHttpFunction(service);
   services.set(service.name, service);
   functions.http(service.name, fn as unknown as functions.HttpFunction);

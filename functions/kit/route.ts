@@ -54,6 +54,8 @@ export interface Route<P = any, Q = any, B = any> {
   /** The success status and a schema of what it answers, for the OpenAPI document. */
   response?: { status?: number; description?: string; schema?: JsonSchema };
   tags?: string[];
+  /** Left out of the API documentation (internal endpoints such as the event receiver). */
+  hidden?: boolean;
   handler(req: Request<P, Q, B>): Promise<unknown> | unknown;
 }
 

@@ -12,6 +12,9 @@ import { databaseAnswers, type Migration, type Seed } from './db';
 import type { ServiceDatabase } from './database';
 import { openApiDocument } from './openapi';
 import { env } from './config';
+import { eventTablesMigration } from './events/schema';
+import { applyEvent, readCloudEvent } from './events/receiver';
+import { EVENTS_PATH, type EventDeclaration, type Subscription } from './events/declarations';
 
 export interface ServiceDefinition {
   name: string;
@@ -21,7 +24,16 @@ export interface ServiceDefinition {
   database?: ServiceDatabase<unknown>;
   migrations?: Migration[];
   seeds?: Seed[];
+  /** Event types this service emits (through its outbox), with their data schemas. */
+  emits?: EventDeclaration[];
+  /** Event types it applies, each with its handler; a Trigger is made for each. */
+  subscriptions?: Subscription[];
 }
+
+/** Services with events get the kit's outbox and inbox tables before their own. */
+export const migrationsOf = (service: ServiceDefinition): Migration[] =>
+  service.emits?.length || service.subscriptions?.length ? [eventTablesMigration, ...(service.migrations ?? [])] : service.migrations ?? [];
+
 
 export type HttpFunction = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -40,6 +52,7 @@ export function createHttpFunction(service: ServiceDefinition): HttpFunction {
   const builtIns: Route[] = [
     { method: 'GET', path: '/health', summary: 'Health of the function and its database', access: 'public', handler: () => health(service) },
     { method: 'GET', path: '/openapi.json', summary: "This service's OpenAPI document", access: 'public', handler: () => openApiDocument(service) },
+    eventReceiver(service),
   ];
   for (const route of [...builtIns, ...withPatchAliases(service.routes)]) {
     const compiled: CompiledRoute = {
@@ -84,6 +97,19 @@ export function createHttpFunction(service: ServiceDefinition): HttpFunction {
         }
       }
     });
+  };
+}
+
+/** POST /events: CloudEvents from the broker, each applied once through the inbox. */
+function eventReceiver(service: ServiceDefinition): Route {
+  const subscriptions = new Map((service.subscriptions ?? []).map((s) => [s.type, s]));
+  return {
+    method: 'POST', path: EVENTS_PATH, summary: 'CloudEvents delivered by the broker', access: 'public', hidden: true,
+    async handler({ raw, requestId, token }) {
+      const event = await readCloudEvent(raw);
+      const scope = { requestId: typeof event.requestid === 'string' ? event.requestid : requestId, token };
+      return runInScope(scope, () => applyEvent(service.database?.sequelize, subscriptions, event));
+    },
   };
 }
 

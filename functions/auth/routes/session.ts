@@ -1,6 +1,7 @@
 import { UniqueConstraintError } from 'sequelize';
-import { redisCounters, envInt, fieldError, reply, revokeToken, route, signToken, tooManyRequests, unauthorized, verifyToken, type Request } from '../../kit';
+import { emit, redisCounters, envInt, fieldError, reply, revokeToken, route, signToken, tooManyRequests, unauthorized, verifyToken, type Request } from '../../kit';
 import { db } from '../database';
+import { USER_REGISTERED } from '../events';
 import { decoyHash, hashPassword, verifyPassword } from '../passwords';
 import { loadUser, tokenSubject, userJson } from '../users';
 
@@ -18,7 +19,7 @@ async function issueFor(userId: number) {
   return { user: userJson(user), ...signToken(tokenSubject(user)) };
 }
 
-export const register = route<{}, {}, { firstname: string; lastname: string; email: string; password: string; password_confirmation?: string }>({
+export const register = route<{}, {}, { firstname: string; lastname: string; email: string; password: string; password_confirmation?: string; newsletter?: boolean }>({
   method: 'POST',
   path: '/register',
   summary: 'Create a customer account and sign in',
@@ -26,7 +27,10 @@ export const register = route<{}, {}, { firstname: string; lastname: string; ema
   body: {
     type: 'object',
     required: ['firstname', 'lastname', 'email', 'password'],
-    properties: { firstname: name, lastname: name, email, password: { type: 'string', minLength: 8, maxLength: 255 }, password_confirmation: { type: 'string' } },
+    properties: {
+      firstname: name, lastname: name, email, password: { type: 'string', minLength: 8, maxLength: 255 }, password_confirmation: { type: 'string' },
+      newsletter: { type: 'boolean', description: 'consent to the newsletter' },
+    },
   },
   async handler({ body }) {
     if (body.password_confirmation !== undefined && body.password_confirmation !== body.password) {
@@ -42,6 +46,10 @@ export const register = route<{}, {}, { firstname: string; lastname: string; ema
         const user = await User.create({ firstname: body.firstname.trim(), lastname: body.lastname.trim(), email: address, password, email_verified_at: null }, { transaction });
         // Whatever the body says, a new account is a customer.
         await user.addRole(await Role.findOne({ where: { name: 'customer' }, rejectOnEmpty: true, transaction }), { transaction });
+        await emit(transaction, USER_REGISTERED, user.id, {
+          id: user.id, firstname: user.firstname, lastname: user.lastname, email: user.email,
+          newsletter_consent: body.newsletter === true, created_at: user.created_at.toISOString(),
+        });
         return user.id;
       });
     } catch (error) {

@@ -1,7 +1,8 @@
-import { Op } from 'sequelize';
-import { forbidden, invalid, isSuperAdmin, listQuerySchema, notFound, paginate, route, type ListQuery, type Request } from '../../kit';
+import { Op, type Transaction } from 'sequelize';
+import { emit, forbidden, invalid, isSuperAdmin, listQuerySchema, notFound, paginate, route, type ListQuery, type Request } from '../../kit';
 import { db, Permission, Role, type User } from '../database';
-import { findUserOr404, grantsInclude, userJson } from '../users';
+import { findUserOr404, grantsInclude, grantsOf, loadUser, userJson } from '../users';
+import { USER_ROLES_CHANGED } from '../events';
 import { permissionsNamed } from './grants';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
@@ -31,9 +32,14 @@ function guardSuperAdmin(req: Request<any, any, any>, roles: Role[]) {
   }
 }
 
-async function rolesChanged(user: User) {
-  // The roles-changed event joins the outbox with the eventing issue; tokens pick the change up at refresh.
-  return userJson((await findUserOr404(user.id))!);
+/** Applies a change to a user's grants and emits roles-changed with the result, in one transaction. */
+async function changeGrants(user: User, change: (transaction: Transaction) => Promise<unknown>) {
+  await db.sequelize.transaction(async (transaction) => {
+    await change(transaction);
+    const updated = (await loadUser(user.id, transaction))!;
+    await emit(transaction, USER_ROLES_CHANGED, user.id, { user_id: user.id, ...grantsOf(updated) });
+  });
+  return userJson(await findUserOr404(user.id));
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
@@ -66,10 +72,9 @@ export const userRoutes = [
       const user = await findUserOr404(req.params.id);
       const roles = await rolesNamed(refsFrom(req.body, 'roles', 'role'));
       guardSuperAdmin(req, roles);
-      await db.sequelize.transaction(async (transaction) => {
+      return changeGrants(user, async (transaction) => {
         for (const role of roles) await user.addRole(role, { transaction });
       });
-      return rolesChanged(user);
     },
   }),
   route<{ id: number; role: string }>({
@@ -81,8 +86,7 @@ export const userRoutes = [
       const role = (user.roles ?? []).find((r) => r.name === req.params.role || String(r.id) === req.params.role);
       if (!role) throw notFound('The user does not have this role.');
       guardSuperAdmin(req, [role]);
-      await user.removeRole(role);
-      return rolesChanged(user);
+      return changeGrants(user, (transaction) => user.removeRole(role, { transaction }));
     },
   }),
   route<{ id: number }, {}, Record<string, unknown>>({
@@ -91,10 +95,9 @@ export const userRoutes = [
     handler: async (req) => {
       const user = await findUserOr404(req.params.id);
       const permissions = await permissionsNamed(refsFrom(req.body, 'permissions', 'permission'));
-      await db.sequelize.transaction(async (transaction) => {
+      return changeGrants(user, async (transaction) => {
         for (const permission of permissions) await user.addPermission(permission, { transaction });
       });
-      return rolesChanged(user);
     },
   }),
   route<{ id: number; permission: string }>({
@@ -105,8 +108,7 @@ export const userRoutes = [
       const user = await findUserOr404(req.params.id);
       const permission = (user.permissions ?? []).find((p: Permission) => p.name === req.params.permission || String(p.id) === req.params.permission);
       if (!permission) throw notFound('The user does not hold this permission directly.');
-      await user.removePermission(permission);
-      return rolesChanged(user);
+      return changeGrants(user, (transaction) => user.removePermission(permission, { transaction }));
     },
   }),
 ];

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { ValidateFunction } from 'ajv';
+import { compile, fieldErrors } from '../validation';
+import { currentScope } from '../context';
+import { isProduction } from '../config';
+import { relayFor } from './relay';
+import { sourceOf, type EventDeclaration } from './declarations';
+
+const declared = new Map<string, ValidateFunction>();
+
+/** Makes event types emittable, with the schema their data must satisfy. */
+export function declareEvents(declarations: EventDeclaration[]): void {
+  for (const declaration of declarations) declared.set(declaration.type, compile(declaration.schema));
+}
+
+export class UndeclaredEventError extends Error {}
+
+/** Checks data against its type's declared schema: every emit in development and tests. */
+export function checkEventData(type: string, data: unknown): void {
+  const validate = declared.get(type);
+  if (!validate) throw new UndeclaredEventError(`event type "${type}" is not declared by any registered service`);
+  if (!validate(structuredClone(data))) {
+    throw new UndeclaredEventError(`data of "${type}" does not match its schema: ${JSON.stringify(fieldErrors(validate.errors ?? [], 'data'))}`);
+  }
+}
+
+/**
+ * Records an event in the outbox, in the transaction of the change that causes it; it is sent to
+ * the broker once the transaction commits (and retried until the broker takes it).
+ */
+export async function emit(transaction: Transaction, type: string, subject: string | number | undefined, data: unknown): Promise<string> {
+  if (!isProduction()) checkEventData(type, data);
+  const eventId = randomUUID();
+  const sequelize = (transaction as unknown as { sequelize: Sequelize }).sequelize;
+  const now = new Date();
+  await sequelize.query(
+    'INSERT INTO outbox_events (event_id, type, source, subject, data, request_id, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    {
+      replacements: [eventId, type, sourceOf(type), subject === undefined ? null : String(subject), JSON.stringify(data), currentScope()?.requestId ?? null, now, now],
+      type: QueryTypes.INSERT,
+      transaction,
+    },
+  );
+  transaction.afterCommit(() => relayFor(sequelize).kick());
+  return eventId;
+}
