@@ -18,16 +18,20 @@ export function serve(target: string, port: number) {
   loadFunction(target);
   const handler = getFunction(target) as unknown as Handler;
   let inFlight = 0;
+  let stopping = false;
   const server = createServer((req, res) => {
     inFlight++;
-    res.on('close', () => inFlight--);
+    res.on('close', () => {
+      inFlight--;
+      // A keep-alive connection whose last request just finished would otherwise hold the close.
+      if (stopping) setImmediate(() => server.closeIdleConnections());
+    });
     handler(req, res);
   });
   server.keepAliveTimeout = 65_000; // longer than Nginx's and the gateway's idle timeouts
   server.headersTimeout = 66_000;
   server.listen(port, () => log.info({ target, port }, 'listening'));
 
-  let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
