@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { getFunction } from '@google-cloud/functions-framework/testing';
 import { env, envInt } from './kit/config';
 import { log } from './kit/log';
-import { runShutdownHooks } from './kit/lifecycle';
+import { exitWithParent, runShutdownHooks } from './kit/lifecycle';
 import { isFunctionName, loadFunction } from './catalog';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
@@ -49,14 +49,6 @@ export function serve(target: string, port: number) {
   process.on('SIGINT', () => stop('SIGINT'));
   if (env('EXIT_WITH_PARENT') === 'true') exitWithParent(() => stop('parent exited'));
   return server;
-}
-
-/** The local runtime's children stop when it dies, however it dies (no orphan holding a port). */
-function exitWithParent(stop: () => void) {
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) stop();
-  }, 1000).unref();
 }
 
 if (require.main === module) {

@@ -69,11 +69,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const stoppers: Array<() => Promise<void>> = [];
 
   const output = options.logDir ? 'pipe' : 'inherit';
-  const startFunction = async (name: FunctionName) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'functions', 'host.js')], {
-      env: { ...env, FUNCTION_TARGET: name, PORT: String(port(name)), EXIT_WITH_PARENT: 'true' },
-      stdio: ['ignore', output, output],
-    });
+  /** A Node process of the platform, its output to the console or to `<logDir>/<name>.log`. */
+  const spawnLogged = (name: string, script: string, processEnv: Record<string, string>) => {
+    const child = spawn(process.execPath, [script], { env: { ...processEnv, EXIT_WITH_PARENT: 'true' }, stdio: ['ignore', output, output] });
     if (options.logDir) {
       mkdirSync(options.logDir, { recursive: true });
       const file = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });
@@ -81,6 +79,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       child.stderr!.pipe(file);
     }
     children.set(name, child);
+    return child;
+  };
+  const startFunction = async (name: FunctionName) => {
+    const child = spawnLogged(name, join(REPO_ROOT, 'dist', 'functions', 'host.js'), { ...env, FUNCTION_TARGET: name, PORT: String(port(name)) });
     await waitForHttp(`http://127.0.0.1:${port(name)}/health`, child, name);
   };
   const stopFunction = async (name: FunctionName) => {
@@ -94,7 +96,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     s3Url = await startS3(9000 + offset, join(LOCAL_DIR, `s3-${offset}`));
     env.S3_ENDPOINT = s3Url;
   }
+  const brokerPort = 8090 + offset;
+  const brokerName = env.BROKER_NAME ?? (offset ? `local-${offset}` : 'default');
+  Object.assign(env, { BROKER_NAME: brokerName, BROKER_PORT: String(brokerPort), K_SINK: `http://127.0.0.1:${brokerPort}/local/${brokerName}` });
   try {
+    const broker = spawnLogged('broker', join(REPO_ROOT, 'dist', 'eventing', 'local-broker.js'), env);
+    await waitForHttp(`http://127.0.0.1:${brokerPort}/health`, broker, 'broker');
     await Promise.all(FUNCTION_NAMES.map(startFunction));
     let nginxUrl: string | undefined;
     if (options.nginx !== false && nginxInstalled()) {
@@ -106,6 +113,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     const urls: Record<string, string> = Object.fromEntries(FUNCTION_NAMES.map((name) => [name, `http://127.0.0.1:${port(name)}`]));
     if (nginxUrl) urls.nginx = nginxUrl;
     if (s3Url) urls.s3 = s3Url;
+    urls.broker = env.K_SINK;
     return {
       urls,
       env,

@@ -11,8 +11,9 @@ async function main() {
     `  gateway:           ${urls.gateway}`,
     `  API documentation: ${urls.nginx ?? urls.gateway}/api/docs`,
     `  local S3 server:   ${urls.s3 ?? 'off'} (buckets products, sav, newsletters)`,
+    `  event broker:      ${urls.broker} (K_SINK; RabbitMQ-backed, Triggers from the services' subscriptions)`,
     ...Object.entries(urls)
-      .filter(([name]) => !['gateway', 'nginx', 's3'].includes(name))
+      .filter(([name]) => !['gateway', 'nginx', 's3', 'broker'].includes(name))
       .map(([name, url]) => `  ${name.padEnd(18)} ${url}`),
     `  administrator:     ${env.ADMIN_EMAIL} (password from ADMIN_PASSWORD)`,
     'Ctrl-C stops everything.',

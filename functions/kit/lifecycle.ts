@@ -14,3 +14,11 @@ export async function runShutdownHooks(): Promise<void> {
     }
   }
 }
+
+/** A child of the local runtime stops when the runtime dies, however it dies (no orphan holding a port). */
+export function exitWithParent(stop: () => void): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 1000).unref();
+}
