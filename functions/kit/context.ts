@@ -13,6 +13,8 @@ const storage = new AsyncLocalStorage<RequestScope>();
 
 export const currentScope = (): RequestScope | undefined => storage.getStore();
 export const runInScope = <T>(scope: RequestScope, fn: () => T): T => storage.run(scope, fn);
+/** For work that outlives the request that started it (its logs must not claim that request's id). */
+export const runOutsideScope = <T>(fn: () => T): T => storage.exit(fn);
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

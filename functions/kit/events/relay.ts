@@ -4,6 +4,7 @@ import { CloudEvent, HTTP } from 'cloudevents';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { env } from '../config';
 import { log } from '../log';
+import { runOutsideScope } from '../context';
 
 interface OutboxRow {
   id: string;
@@ -76,7 +77,7 @@ export class Relay {
       this.again = true;
       return this.draining;
     }
-    this.draining = (async () => {
+    this.draining = runOutsideScope(async () => {
       try {
         do {
           this.again = false;
@@ -87,7 +88,7 @@ export class Relay {
       } finally {
         this.draining = undefined;
       }
-    })();
+    });
     return this.draining;
   }
 
