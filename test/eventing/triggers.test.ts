@@ -1,0 +1,43 @@
+import '../helpers/env';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments, parse } from 'yaml';
+import { join } from 'node:path';
+import { generatedFiles, TRIGGERS_TEMPLATE } from '../../scripts/generate';
+import { REPO_ROOT } from '../../scripts/local-env';
+import { platformTriggers } from '../../eventing/triggers';
+
+test('the committed Trigger manifests and README catalogue are what the declarations generate', () => {
+  for (const [file, expected] of Object.entries(generatedFiles())) {
+    assert.ok(readFileSync(file, 'utf8') === expected, `${file} is stale: run \`npm run generate\``);
+  }
+});
+
+test("the chart's Triggers are exactly the local broker's, field by field", () => {
+  const values = parse(readFileSync(join(REPO_ROOT, 'charts', 'ecommerce', 'values.yaml'), 'utf8'));
+  const rendered = readFileSync(TRIGGERS_TEMPLATE, 'utf8').replace(/\{\{\s*\.Values\.broker\.name\s*\}\}/g, values.broker.name);
+  const manifests = parseAllDocuments(rendered).map((d) => d.toJS()).filter(Boolean);
+  const local = platformTriggers();
+  assert.ok(local.length > 0);
+  assert.equal(manifests.map((m) => m.metadata.name).sort(), local.map((t) => t.name).sort());
+  for (const trigger of local) {
+    const manifest = manifests.find((m) => m.metadata.name === trigger.name);
+    assert.is(manifest.spec.broker, trigger.broker);
+    assert.equal(manifest.spec.filter.attributes, trigger.filter);
+    assert.is(manifest.spec.subscriber.ref.name, trigger.subscriber.service);
+    assert.is(manifest.spec.subscriber.uri, trigger.subscriber.path);
+    const { deadLetterSink, ...delivery } = trigger.delivery;
+    const { deadLetterSink: manifestSink, ...manifestDelivery } = manifest.spec.delivery;
+    assert.equal(manifestDelivery, delivery);
+    assert.is(manifestSink?.uri, deadLetterSink);
+    assert.is(manifest.metadata.annotations['rabbitmq.eventing.knative.dev/parallelism'], String(trigger.parallelism));
+  }
+});
+
+test('every service with an outbox has a tick Trigger; every subscription has one', () => {
+  const names = platformTriggers().map((t) => t.name);
+  assert.ok(names.includes('auth-tick'));
+});
+
+test.run();
