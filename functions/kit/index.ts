@@ -15,3 +15,7 @@ export { currentScope } from './context';
 export { type ServiceDefinition, type HttpFunction, migrationsOf } from './service';
 export { emit } from './events/outbox';
 export * from './events/declarations';
+export { crudRoutes, type CrudOptions } from './crud';
+export * from './money';
+export { callService, type ServiceAnswer } from './client';
+export * as files from './storage';

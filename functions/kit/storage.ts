@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'minio';
+import { env, envInt } from './config';
+import { invalid } from './errors';
+
+/**
+ * Files go straight from the client to MinIO through presigned URLs; a function only hands out
+ * the URL for a key it chose, then checks what arrived (size, declared type, magic bytes)
+ * before recording it, and deletes whatever fails. Locally s3rver stands in for MinIO.
+ */
+export type Bucket = 'products' | 'sav' | 'newsletters';
+
+const MB = 1024 * 1024;
+const IMAGES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'];
+export const UPLOAD_RULES: Record<Bucket, { types: string[]; maxBytes: number }> = {
+  products: { types: IMAGES, maxBytes: 5 * MB },
+  sav: { types: [...IMAGES, 'application/pdf', 'text/plain'], maxBytes: 10 * MB },
+  newsletters: { types: ['image/jpeg', 'image/png', 'image/gif'], maxBytes: 5 * MB },
+};
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif', 'application/pdf': 'pdf', 'text/plain': 'txt',
+};
+
+/** What the first bytes of each allowed type look like. */
+function sniff(head: Buffer): string | undefined {
+  const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
+  if (head.subarray(0, 6).toString('latin1') === 'GIF87a' || head.subarray(0, 6).toString('latin1') === 'GIF89a') return 'image/gif';
+  if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (isPlainText(head)) return 'text/plain';
+  return undefined;
+}
+
+function isPlainText(head: Buffer): boolean {
+  if (head.length === 0 || head.includes(0)) return false;
+  const text = head.toString('utf8');
+  // A cut multi-byte character at the end of the sample is fine; anything else undecodable is not text.
+  return !text.slice(0, -1).includes('\uFFFD') && !/^\s*<(!doctype|html|svg|\?xml)/i.test(text);
+}
+
+let client: Client | undefined;
+export function storage(): Client {
+  if (!client) {
+    const endpoint = new URL(env('S3_ENDPOINT', 'http://127.0.0.1:9000'));
+    client = new Client({
+      endPoint: endpoint.hostname,
+      port: Number(endpoint.port || (endpoint.protocol === 'https:' ? 443 : 80)),
+      useSSL: endpoint.protocol === 'https:',
+      accessKey: env('S3_ACCESS_KEY', 'S3RVER'),
+      secretKey: env('S3_SECRET_KEY', 'S3RVER'),
+      region: env('S3_REGION', 'us-east-1'),
+      pathStyle: true,
+    });
+  }
+  return client;
+}
+
+const URL_TTL_SECONDS = () => envInt('PRESIGNED_URL_TTL_SECONDS', 15 * 60);
+
+/** The JSON Schema of an upload-url request: `{ filename, content_type, size }`. */
+export const uploadRequestSchema = (bucket: Bucket) => ({
+  type: 'object',
+  required: ['filename', 'content_type', 'size'],
+  properties: {
+    filename: { type: 'string', minLength: 1, maxLength: 255 },
+    content_type: { type: 'string', enum: UPLOAD_RULES[bucket].types },
+    size: { type: 'integer', minimum: 1, maximum: UPLOAD_RULES[bucket].maxBytes },
+  },
+});
+
+/** `{ key }`, the body that confirms an upload. */
+export const uploadConfirmSchema = { type: 'object', required: ['key'], properties: { key: { type: 'string', minLength: 1, maxLength: 500 } } };
+
+/** A presigned PUT for `<entity>/<id>/<uuid>.<ext>`, valid 15 minutes. */
+export async function createUploadUrl(bucket: Bucket, entity: string, id: string | number, request: { content_type: string }) {
+  const key = `${entity}/${id}/${randomUUID()}.${EXTENSIONS[request.content_type]}`;
+  const ttl = URL_TTL_SECONDS();
+  const url = await storage().presignedPutObject(bucket, key, ttl);
+  return { url, method: 'PUT', headers: { 'Content-Type': request.content_type }, key, expires_at: new Date(Date.now() + ttl * 1000).toISOString() };
+}
+
+export interface StoredFile {
+  key: string;
+  size: number;
+  mime_type: string;
+}
+
+/**
+ * Checks an uploaded object before it is recorded: it must be under the entity's prefix, within
+ * the bucket's size limit, and its first bytes must be an allowed type (and the declared one,
+ * when given). Anything that fails is deleted and answered 422.
+ */
+export async function confirmUpload(bucket: Bucket, key: string, prefix: string, declaredType?: string): Promise<StoredFile> {
+  if (!key.startsWith(prefix) || key.includes('..')) throw invalid({ key: ['The key does not belong to this resource.'] });
+  let size: number;
+  try {
+    size = (await storage().statObject(bucket, key)).size;
+  } catch {
+    throw invalid({ key: ['No file was uploaded under this key.'] });
+  }
+  const rules = UPLOAD_RULES[bucket];
+  const reject = async (message: string): Promise<never> => {
+    await storage().removeObject(bucket, key).catch(() => undefined);
+    throw invalid({ file: [message] });
+  };
+  if (size > rules.maxBytes) return reject(`The file may not be larger than ${rules.maxBytes / MB} MB.`);
+  const head = await readHead(bucket, key, 512);
+  const actual = sniff(head);
+  const expected = declaredType ?? Object.keys(EXTENSIONS).find((type) => key.endsWith(`.${EXTENSIONS[type]}`));
+  if (!actual || !rules.types.includes(actual)) return reject('The file is not of an allowed type.');
+  if (expected && actual !== expected) return reject(`The file's content is not ${expected}.`);
+  return { key, size, mime_type: actual };
+}
+
+async function readHead(bucket: Bucket, key: string, length: number): Promise<Buffer> {
+  const stream = await storage().getPartialObject(bucket, key, 0, length);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).subarray(0, length);
+}
+
+/** A presigned GET, 15 minutes; `attachmentName` makes browsers download rather than display. */
+export function downloadUrl(bucket: Bucket, key: string, attachmentName?: string): Promise<string> {
+  const headers = attachmentName ? { 'response-content-disposition': `attachment; filename="${sanitizeFilename(attachmentName)}"` } : undefined;
+  return storage().presignedGetObject(bucket, key, URL_TTL_SECONDS(), headers);
+}
+
+export async function removeFiles(bucket: Bucket, keys: string[]): Promise<void> {
+  if (keys.length) await storage().removeObjects(bucket, keys);
+}
+
+/** A file name safe to store and to put in a header: no path, no control or quote characters. */
+export function sanitizeFilename(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const clean = base.normalize('NFKC').replace(/[\u0000-\u001f\u007f"<>:|?*;]/g, '').replace(/\s+/g, ' ').replace(/^\.+/, '').trim();
+  return clean.slice(0, 200) || 'file';
+}

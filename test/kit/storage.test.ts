@@ -1,0 +1,84 @@
+import '../helpers/env';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpError } from '../../functions/kit/errors';
+import { confirmUpload, createUploadUrl, downloadUrl, sanitizeFilename, storage } from '../../functions/kit/storage';
+
+/** The presigned upload flow against a real S3 server (s3rver), through the minio client. */
+const it = suite('kit: uploads');
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const S3rver = require('s3rver');
+let server: { run(): Promise<unknown>; close(): Promise<void> };
+
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
+const PDF = Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n');
+
+it.before(async () => {
+  server = new S3rver({ port: 19002, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 's3-')), configureBuckets: [{ name: 'products' }, { name: 'sav' }] });
+  await server.run();
+  process.env.S3_ENDPOINT = 'http://127.0.0.1:19002';
+});
+it.after(async () => {
+  delete process.env.S3_ENDPOINT;
+  await server.close();
+});
+
+async function upload(bucket: 'products' | 'sav', contentType: string, bytes: Buffer, entity = 'product', id = 1) {
+  const target = await createUploadUrl(bucket, entity, id, { content_type: contentType });
+  const put = await fetch(target.url, { method: target.method, headers: target.headers, body: bytes });
+  assert.is(put.status, 200, 'the client uploads straight to the object store');
+  return target;
+}
+
+async function exists(bucket: string, key: string) {
+  return storage().statObject(bucket, key).then(() => true, () => false);
+}
+
+it('an upload URL names a key under the entity, expires in 15 minutes, and takes a PUT', async () => {
+  const target = await upload('products', 'image/png', PNG);
+  assert.match(target.key, /^product\/1\/[0-9a-f-]{36}\.png$/);
+  const minutes = (Date.parse(target.expires_at) - Date.now()) / 60_000;
+  assert.ok(minutes > 14 && minutes <= 15);
+  const stored = await confirmUpload('products', target.key, 'product/1/', 'image/png');
+  assert.equal(stored, { key: target.key, size: PNG.length, mime_type: 'image/png' });
+});
+
+it('bytes that are not the declared type are refused (422) and the object deleted', async () => {
+  const target = await upload('products', 'image/png', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>'));
+  const error = await confirmUpload('products', target.key, 'product/1/', 'image/png').catch((e) => e);
+  assert.instance(error, HttpError);
+  assert.is(error.status, 422);
+  assert.not.ok(await exists('products', target.key), 'the object is gone');
+});
+
+it('a PDF is fine for support, not for product images', async () => {
+  const attachment = await upload('sav', 'application/pdf', PDF, 'ticket', 7);
+  assert.is((await confirmUpload('sav', attachment.key, 'ticket/7/', 'application/pdf')).mime_type, 'application/pdf');
+  const image = await upload('products', 'image/png', PDF);
+  assert.is((await confirmUpload('products', image.key, 'product/1/').catch((e) => e)).status, 422);
+});
+
+it("a key outside the entity's prefix, or never uploaded, is a 422", async () => {
+  assert.is((await confirmUpload('products', 'product/2/x.png', 'product/1/').catch((e) => e)).status, 422);
+  assert.is((await confirmUpload('products', 'product/1/missing.png', 'product/1/').catch((e) => e)).status, 422);
+});
+
+it('downloads are presigned GETs, with attachment disposition when asked', async () => {
+  const target = await upload('sav', 'text/plain', Buffer.from('hello support\n'), 'ticket', 8);
+  const url = await downloadUrl('sav', target.key, 'my "notes".txt');
+  const res = await fetch(url);
+  assert.is(res.status, 200);
+  assert.is(await res.text(), 'hello support\n');
+  assert.match(res.headers.get('content-disposition') ?? '', /attachment; filename="my notes.txt"/);
+});
+
+it('file names are sanitized', () => {
+  assert.is(sanitizeFilename('../../etc/passwd'), 'passwd');
+  assert.is(sanitizeFilename('a\u0000b<c>"d".pdf'), 'abcd.pdf');
+  assert.is(sanitizeFilename('...'), 'file');
+});
+
+it.run();
