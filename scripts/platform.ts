@@ -174,7 +174,7 @@ function terminate(child: ChildProcess): Promise<void> {
   });
 }
 
-async function waitForHttp(url: string, child: ChildProcess, name: string, timeoutMs = 20_000): Promise<void> {
+async function waitForHttp(url: string, child: ChildProcess, name: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before answering`);
