@@ -48,6 +48,8 @@ const ACCESS_LOG = env('ACCESS_LOG', 'true') !== 'false';
 
 /** Turns a service declaration into one HTTP function: routing, validation, auth, errors, logs. */
 export function createHttpFunction(service: ServiceDefinition): HttpFunction {
+  // Models are defined now (no connection is opened): routes use model classes directly.
+  void service.database?.models;
   const router = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 });
   const builtIns: Route[] = [
     { method: 'GET', path: '/health', summary: 'Health of the function and its database', access: 'public', handler: () => health(service) },
@@ -175,6 +177,10 @@ function toHttpError(error: unknown): HttpError {
   const name = (error as { name?: string })?.name;
   if (name === 'SequelizeUniqueConstraintError') return conflict('The resource already exists.');
   if (name === 'SequelizeForeignKeyConstraintError') return conflict('The resource is referenced by or references another one.');
+  const code = (error as { original?: { code?: string } })?.original?.code;
+  if (code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT') {
+    return new HttpError(503, 'A concurrent change got in the way; nothing was changed. Try again.', undefined, { 'Retry-After': '1' });
+  }
   return new HttpError(500, 'Internal server error.');
 }
 
