@@ -28,7 +28,6 @@ it.before(async () => {
     name: '001-brands',
     up: (q) => q.createTable('brands', { id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true }, name: { type: DataTypes.STRING, unique: true }, website: DataTypes.STRING, country: DataTypes.STRING, created_at: DataTypes.DATE, updated_at: DataTypes.DATE, deleted_at: DataTypes.DATE }),
   }], []);
-  db.models; // define the model
   await db.sequelize.query('DELETE FROM brands');
   const routes = crudRoutes({
     model: Brand, noun: 'brand', path: '/admin/brands', readPath: '/brands',
@@ -39,6 +38,7 @@ it.before(async () => {
       if (values.name === 'forbidden') throw fieldError('name', 'That name is reserved.');
     },
   });
+  // Nothing has touched db.models yet: making the function must define them (a fresh process's first request).
   const served = await serveFunction(createHttpFunction({ name: 'crudtest', title: 'crud', description: 'test', routes, database: db }));
   call = client(served.url);
   close = served.close;
