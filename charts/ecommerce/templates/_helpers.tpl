@@ -1,0 +1,95 @@
+{{/*
+Names and labels shared by every template. Kept to plain Go-template/Sprig that the tests'
+renderer (test/deploy/helm-template.ts) also understands.
+*/}}
+
+{{/* The chart's name, as a DNS label. */}}
+{{- define "ecommerce.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end }}
+
+{{/* <release>-<chart>, or the release name when it already contains the chart's name. */}}
+{{- define "ecommerce.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end }}
+
+{{- define "ecommerce.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "ecommerce.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "ecommerce.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "ecommerce.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: ecommerce
+{{- end }}
+
+{{/* The platform's image: repository:tag, the tag defaulting to the chart's appVersion. */}}
+{{- define "ecommerce.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- end }}
+
+{{- define "ecommerce.configName" -}}
+{{- printf "%s-config" (include "ecommerce.fullname" .) -}}
+{{- end }}
+
+{{/*
+Every function's settings: functionDefaults, overridden key by key by its entry in `functions`,
+as YAML (read back with fromYaml). hasKey rather than `default`, so that an override of 0 or false
+(minScale: 0, database: false) is kept.
+*/}}
+{{- define "ecommerce.functions" -}}
+{{- $all := dict -}}
+{{- range $name, $overrides := .Values.functions -}}
+{{- $given := $overrides | default dict -}}
+{{- $settings := dict -}}
+{{- range $key, $default := $.Values.functionDefaults -}}
+{{- $_ := set $settings $key (ternary (index $given $key) $default (hasKey $given $key)) -}}
+{{- end -}}
+{{- $_ := set $all $name $settings -}}
+{{- end -}}
+{{- toYaml $all -}}
+{{- end }}
+
+{{/*
+The non-secret configuration as YAML (KEY: "value"): the ConfigMap's data, and the migration
+Job's env (a pre-install hook runs before the ConfigMap exists, so it cannot read it).
+*/}}
+{{- define "ecommerce.configData" -}}
+{{- $c := .Values.config -}}
+NODE_ENV: "production"
+SERVICE_NAMESPACE: {{ .Release.Namespace | quote }}
+LOG_LEVEL: {{ $c.logLevel | quote }}
+ACCESS_LOG: {{ $c.accessLog | toString | quote }}
+DATABASE_PREFIX: {{ $c.databasePrefix | quote }}
+DATABASE_POOL_MAX: {{ $c.databasePoolMax | toString | quote }}
+REDIS_URL: {{ $c.redisUrl | quote }}
+{{- with $c.redisKeyPrefix }}
+REDIS_KEY_PREFIX: {{ . | quote }}
+{{- end }}
+JWT_ISSUER: {{ $c.jwtIssuer | quote }}
+JWT_TTL_SECONDS: {{ $c.jwtTtlSeconds | toString | quote }}
+S3_ENDPOINT: {{ $c.s3.endpoint | quote }}
+S3_PUBLIC_ENDPOINT: {{ $c.s3.publicEndpoint | quote }}
+S3_REGION: {{ $c.s3.region | quote }}
+SMTP_HOST: {{ $c.smtp.host | quote }}
+SMTP_PORT: {{ $c.smtp.port | toString | quote }}
+{{- range $key, $value := $c.extra }}
+{{ $key }}: {{ $value | toString | quote }}
+{{- end }}
+{{- end }}
+
+{{/* An env entry read from a Secret: (dict "name" .. "secret" .. "key" ..). */}}
+{{- define "ecommerce.secretEnv" -}}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret }}
+      key: {{ .key }}
+{{- end }}

@@ -1,0 +1,290 @@
+/**
+ * The Helm chart, checked without helm or a cluster: values.yaml against values.schema.json, the
+ * templates rendered from the values (test/deploy/helm-template.ts), every manifest against its
+ * kind's schema and fields, and the chart against the code (functions, Triggers, ports, Nginx).
+ */
+import '../helpers/env';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import Ajv from 'ajv';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FUNCTION_NAMES } from '../../functions/catalog';
+import { PING_EVENT_TYPE, EVENTS_PATH } from '../../functions/kit/events/declarations';
+import { platformTriggers } from '../../eventing/triggers';
+import { REPO_ROOT } from '../../scripts/local-env';
+import { CHART_DIR, chartValues, renderChart, type Manifest, type Rendered } from './chart';
+import { schemaErrors, unknownFieldErrors } from './kubernetes';
+import { mergeValues } from './helm-template';
+
+const schema = JSON.parse(readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8'));
+const validateValues = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
+const valuesErrors = (values: unknown) => (validateValues(values) ? [] : (validateValues.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+
+/** Values other than the defaults, so that every branch of the templates is rendered and checked. */
+const VARIANTS: Record<string, Record<string, unknown>> = {
+  defaults: {},
+  'ingress, connection secret, optional secrets, overrides': {
+    image: { tag: 'abc@sha256:0123' },
+    imagePullSecrets: [{ name: 'registry' }],
+    serviceAccountName: 'ecommerce',
+    broker: { connectionSecret: 'rabbitmq-admin', delivery: { retry: 3, backoffPolicy: 'linear', backoffDelay: 'PT1S' } },
+    functionDefaults: { minScale: 1, scaleDownDelay: '5m' },
+    functions: { gateway: { minScale: 2, maxScale: 20, clusterLocal: false }, orders: { minScale: 0, env: { FEATURE_X: true } } },
+    config: { redisKeyPrefix: 'shop:', extra: { SOME_FLAG: 'on' } },
+    secrets: { rabbitmq: { existingSecret: 'ecommerce-rabbitmq' }, redis: { existingSecret: 'ecommerce-redis' }, admin: { existingSecret: 'ecommerce-admin' } },
+    nginx: { ingress: { enabled: true, className: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' }, tls: [{ secretName: 'shop-tls', hosts: ['shop.example.com'] }] } },
+  },
+  'everything optional off': {
+    broker: { create: false },
+    ping: { enabled: false },
+    sinkBinding: { enabled: false },
+    migrations: { enabled: false },
+    nginx: { enabled: false },
+    functions: { questions: { enabled: false } },
+  },
+};
+
+const rendered: Record<string, Rendered> = Object.fromEntries(Object.entries(VARIANTS).map(([name, overrides]) => [name, renderChart(overrides)]));
+const defaults = rendered.defaults;
+const byKind = (r: Rendered, apiVersion: string, kind: string) => r.manifests.filter((m) => m.apiVersion === apiVersion && m.kind === kind);
+const knativeServices = (r: Rendered) => byKind(r, 'serving.knative.dev/v1', 'Service');
+const one = (r: Rendered, apiVersion: string, kind: string): Manifest => {
+  const found = byKind(r, apiVersion, kind);
+  assert.is(found.length, 1, `one ${kind}`);
+  return found[0];
+};
+const containerOf = (service: Manifest) => service.spec.template.spec.containers[0];
+const appConfig = (r: Rendered) => r.manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'ecommerce-config')!;
+const envNames = (container: { env?: Array<{ name: string }> }) => (container.env ?? []).map((e) => e.name);
+
+test('values.yaml validates against values.schema.json, and the schema refuses what it should', () => {
+  assert.equal(valuesErrors(chartValues()), []);
+  for (const [name, overrides] of Object.entries(VARIANTS)) assert.equal(valuesErrors(mergeValues(chartValues(), overrides)), [], name);
+  const refused: Array<[string, Record<string, unknown>]> = [
+    ['an unknown function', { functions: { payments: {} } }],
+    ['a misspelt setting', { functionDefaults: { minscale: 1 } }],
+    ['a negative min-scale', { functions: { auth: { minScale: -1 } } }],
+    ['a string timeout', { functionDefaults: { timeoutSeconds: '60' } }],
+    ['a queue type RabbitMQ lacks', { broker: { queueType: 'stream' } }],
+    ['a broker name that is not a DNS label', { broker: { name: 'Default_Broker' } }],
+    ['a Redis URL with a password', { config: { redisUrl: 'redis://:secret@redis:6379' } }],
+    ['no database Secret', { secrets: { database: { existingSecret: '' } } }],
+    ['a bad schedule', { ping: { schedule: 'every minute' } }],
+    ['an unknown top-level key', { replicas: 3 }],
+  ];
+  for (const [what, overrides] of refused) assert.ok(valuesErrors(mergeValues(chartValues(), overrides)).length > 0, `accepted ${what}`);
+});
+
+test('every rendered manifest validates against the JSON Schema of its kind', async () => {
+  for (const [variant, r] of Object.entries(rendered)) {
+    for (const [index, manifest] of r.manifests.entries()) {
+      assert.equal(await schemaErrors(manifest), [], `${variant}: ${r.sources[index]} ${manifest.kind} ${manifest.metadata?.name}`);
+    }
+  }
+});
+
+test('no rendered manifest has a field its kind does not have (the models\' TypeScript types)', () => {
+  const all = Object.values(rendered).flatMap((r) => r.manifests);
+  // One compilation for everything (it is the slow part), with one misspelt field added last to
+  // show the check catches it.
+  const misspelt = structuredClone(knativeServices(defaults)[0]);
+  misspelt.spec.template.spec.containerConcurency = 10;
+  const errors = unknownFieldErrors([...all, misspelt]);
+  assert.equal(errors.filter((e) => !e.startsWith(`${all.length}:`)), []);
+  assert.ok(errors.some((e) => e.startsWith(`${all.length}:`) && e.includes('containerConcurency')), 'the misspelt field is caught');
+});
+
+test('manifest names are unique per kind and every manifest is in the release namespace', () => {
+  for (const [variant, r] of Object.entries(rendered)) {
+    const keys = r.manifests.map((m) => `${m.apiVersion} ${m.kind} ${m.metadata.name}`);
+    assert.equal(keys.length, new Set(keys).size, variant);
+    for (const m of r.manifests) {
+      assert.match(m.metadata.name, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      // The generated Triggers carry no namespace: helm installs them in the release's.
+      if (m.kind !== 'Trigger') assert.is(m.metadata.namespace, 'shop', `${m.kind} ${m.metadata.name}`);
+    }
+  }
+});
+
+test("the chart's functions are the code's (FUNCTION_NAMES), one Knative Service each, from the one image", () => {
+  const values = chartValues() as { functions: Record<string, unknown> };
+  assert.equal(Object.keys(values.functions).sort(), [...FUNCTION_NAMES].sort());
+  assert.equal(schema.properties.functions.propertyNames.enum.slice().sort(), [...FUNCTION_NAMES].sort());
+  const services = knativeServices(defaults);
+  assert.equal(services.map((s) => s.metadata.name).sort(), [...FUNCTION_NAMES].sort());
+  for (const service of services) {
+    const container = containerOf(service);
+    assert.is(container.image, 'ghcr.io/example/ecommerce-functions:0.1.0');
+    assert.equal(container.env.find((e: { name: string }) => e.name === 'FUNCTION_TARGET'), { name: 'FUNCTION_TARGET', value: service.metadata.name });
+    assert.equal(container.ports, [{ name: 'http1', containerPort: 8080 }]);
+    assert.equal(container.envFrom, [{ configMapRef: { name: 'ecommerce-config' } }]);
+  }
+  // A disabled function is left out.
+  assert.not.ok(knativeServices(rendered['everything optional off']).some((s) => s.metadata.name === 'questions'));
+});
+
+test('scale to zero by default, with max-scale, target concurrency, timeout, resources and /health probes', () => {
+  for (const service of knativeServices(defaults)) {
+    const { metadata, spec } = service.spec.template;
+    assert.is(metadata.annotations['autoscaling.knative.dev/min-scale'], '0');
+    assert.is(metadata.annotations['autoscaling.knative.dev/max-scale'], '10');
+    assert.is(metadata.annotations['autoscaling.knative.dev/target'], '100');
+    assert.is(metadata.annotations['autoscaling.knative.dev/metric'], 'concurrency');
+    assert.is(spec.timeoutSeconds, service.metadata.name === 'newsletters' ? 300 : 60);
+    const container = spec.containers[0];
+    assert.equal(container.readinessProbe.httpGet, { path: '/health', port: 8080 });
+    assert.equal(container.livenessProbe.httpGet, { path: '/health', port: 8080 });
+    assert.ok(container.resources.requests.memory && container.resources.limits.memory);
+    assert.is(container.securityContext.allowPrivilegeEscalation, false);
+    assert.is(container.securityContext.runAsNonRoot, true);
+    // Knative refuses a pod-level securityContext unless a feature flag is on: container level only.
+    assert.is(spec.securityContext, undefined);
+    assert.is(service.metadata.labels?.['networking.knative.dev/visibility'], 'cluster-local');
+  }
+});
+
+test('per-function overrides win key by key, including 0 and false over a non-zero default', () => {
+  const r = rendered['ingress, connection secret, optional secrets, overrides'];
+  const annotations = (name: string) => knativeServices(r).find((s) => s.metadata.name === name)!.spec.template.metadata.annotations;
+  assert.is(annotations('auth')['autoscaling.knative.dev/min-scale'], '1'); // the new default
+  assert.is(annotations('orders')['autoscaling.knative.dev/min-scale'], '0'); // 0 over a default of 1
+  assert.is(annotations('gateway')['autoscaling.knative.dev/min-scale'], '2');
+  assert.is(annotations('gateway')['autoscaling.knative.dev/max-scale'], '20');
+  assert.is(annotations('auth')['autoscaling.knative.dev/scale-down-delay'], '5m');
+  const gateway = knativeServices(r).find((s) => s.metadata.name === 'gateway')!;
+  assert.is(gateway.metadata.labels?.['networking.knative.dev/visibility'], undefined); // clusterLocal: false
+  const orders = containerOf(knativeServices(r).find((s) => s.metadata.name === 'orders')!);
+  assert.equal(orders.env.find((e: { name: string }) => e.name === 'FEATURE_X'), { name: 'FEATURE_X', value: 'true' });
+  assert.is(containerOf(gateway).image, 'ghcr.io/example/ecommerce-functions:abc@sha256:0123');
+});
+
+test('secrets are referenced, never embedded: each function gets only its own database URL; only auth the private key', () => {
+  for (const r of Object.values(rendered)) assert.not.ok(r.manifests.some((m) => m.kind === 'Secret'), 'the chart creates no Secret');
+  for (const service of knativeServices(defaults)) {
+    const name = service.metadata.name;
+    const env = containerOf(service).env as Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>;
+    const databaseUrls = env.filter((e) => e.name.startsWith('DATABASE_URL'));
+    if (name === 'gateway') assert.equal(databaseUrls, []);
+    else assert.equal(databaseUrls, [{ name: `DATABASE_URL_${name.toUpperCase()}`, valueFrom: { secretKeyRef: { name: 'ecommerce-databases', key: `DATABASE_URL_${name.toUpperCase()}` } } }]);
+    assert.ok(env.some((e) => e.name === 'JWT_PUBLIC_KEY' && e.valueFrom?.secretKeyRef.name === 'ecommerce-jwt'));
+    assert.is(env.some((e) => e.name === 'JWT_PRIVATE_KEY'), name === 'auth', `${name}: JWT_PRIVATE_KEY`);
+    assert.is(env.some((e) => e.name === 'S3_SECRET_KEY'), ['products', 'sav', 'newsletters'].includes(name), `${name}: S3 keys`);
+    assert.is(env.some((e) => e.name === 'SMTP_PASSWORD'), name === 'newsletters', `${name}: SMTP`);
+    for (const e of env) assert.ok(e.valueFrom || !/PASSWORD|SECRET|PRIVATE|DATABASE_URL/.test(e.name), `${name}: ${e.name} as a plain value`);
+  }
+  const config = appConfig(defaults);
+  for (const [key, value] of Object.entries(config.data!)) assert.not.match(`${key}=${value}`, /PASSWORD|SECRET|:[^/@]+@/, key);
+  assert.is(config.data!.SERVICE_NAMESPACE, 'shop');
+  assert.is(config.data!.NODE_ENV, 'production');
+});
+
+test("the chart's Triggers are the code's subscriptions (platformTriggers), and each reaches a rendered function", () => {
+  const triggers = byKind(defaults, 'eventing.knative.dev/v1', 'Trigger');
+  const local = platformTriggers();
+  assert.ok(local.length > 0);
+  const key = (name: string, type: unknown, service: string, path: string) => `${name} ${type} → ${service}${path}`;
+  assert.equal(
+    triggers.map((t) => key(t.metadata.name, t.spec.filter.attributes.type, t.spec.subscriber.ref.name, t.spec.subscriber.uri)).sort(),
+    local.map((t) => key(t.name, t.filter.type, t.subscriber.service, t.subscriber.path)).sort(),
+  );
+  const functions = new Set(knativeServices(defaults).map((s) => s.metadata.name));
+  const broker = one(defaults, 'eventing.knative.dev/v1', 'Broker');
+  for (const trigger of triggers) {
+    assert.is(trigger.spec.broker, broker.metadata.name);
+    assert.equal(trigger.spec.subscriber.ref, { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: trigger.spec.subscriber.ref.name });
+    assert.ok(functions.has(trigger.spec.subscriber.ref.name), `${trigger.metadata.name}: no function ${trigger.spec.subscriber.ref.name}`);
+    assert.is(trigger.spec.subscriber.uri, EVENTS_PATH);
+  }
+});
+
+test('the RabbitMQ broker: class RabbitMQBroker, its RabbitmqBrokerConfig with quorum queues and a cluster reference', () => {
+  const broker = one(defaults, 'eventing.knative.dev/v1', 'Broker');
+  assert.is(broker.metadata.name, (chartValues() as { broker: { name: string } }).broker.name);
+  assert.is(broker.metadata.annotations!['eventing.knative.dev/broker.class'], 'RabbitMQBroker');
+  const config = one(defaults, 'eventing.knative.dev/v1alpha1', 'RabbitmqBrokerConfig');
+  assert.equal(broker.spec.config, { apiVersion: 'eventing.knative.dev/v1alpha1', kind: 'RabbitmqBrokerConfig', name: config.metadata.name });
+  assert.is(config.spec.queueType, 'quorum');
+  assert.equal(config.spec.rabbitmqClusterReference, { name: 'rabbitmq', namespace: 'shop' });
+  const other = one(rendered['ingress, connection secret, optional secrets, overrides'], 'eventing.knative.dev/v1alpha1', 'RabbitmqBrokerConfig');
+  assert.equal(other.spec.rabbitmqClusterReference, { connectionSecret: { name: 'rabbitmq-admin' } });
+  assert.equal(byKind(rendered['everything optional off'], 'eventing.knative.dev/v1', 'Broker'), []);
+});
+
+test('K_SINK: the SinkBinding selects exactly the functions and points at the broker', () => {
+  const binding = one(defaults, 'sources.knative.dev/v1', 'SinkBinding');
+  assert.equal(binding.spec.sink.ref, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' });
+  const { subject } = binding.spec;
+  assert.is(subject.apiVersion, 'serving.knative.dev/v1');
+  assert.is(subject.kind, 'Service');
+  const selected = defaults.manifests.filter(
+    (m) => m.apiVersion === subject.apiVersion && m.kind === subject.kind && Object.entries(subject.selector.matchLabels).every(([k, v]) => m.metadata.labels?.[k] === v),
+  );
+  assert.equal(selected.map((m) => m.metadata.name).sort(), [...FUNCTION_NAMES].sort());
+  // The chart itself never sets K_SINK: two sources would disagree.
+  for (const service of knativeServices(defaults)) assert.not.ok(envNames(containerOf(service)).includes('K_SINK'));
+});
+
+test('the PingSource ticks every minute into the broker, with the type the tick Triggers filter on', () => {
+  const ping = one(defaults, 'sources.knative.dev/v1', 'PingSource');
+  assert.is(ping.spec.schedule, '* * * * *');
+  assert.equal(ping.spec.sink.ref, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' });
+  // A v1 PingSource's events have the type dev.knative.sources.ping: the code's tick type.
+  assert.is(PING_EVENT_TYPE, 'dev.knative.sources.ping');
+  const ticks = byKind(defaults, 'eventing.knative.dev/v1', 'Trigger').filter((t) => t.spec.filter.attributes.type === PING_EVENT_TYPE);
+  assert.ok(ticks.length > 0);
+});
+
+test('the migration Job is a pre-install/pre-upgrade hook running migrate.js with every service database URL', () => {
+  const job = one(defaults, 'batch/v1', 'Job');
+  assert.is(job.metadata.annotations!['helm.sh/hook'], 'pre-install,pre-upgrade');
+  assert.ok(job.metadata.annotations!['helm.sh/hook-delete-policy'].includes('before-hook-creation'));
+  const container = job.spec.template.spec.containers[0];
+  assert.equal(container.command, ['node', 'dist/scripts/migrate.js']);
+  assert.is(job.spec.template.spec.restartPolicy, 'Never');
+  const names = envNames(container);
+  for (const name of FUNCTION_NAMES.filter((n) => n !== 'gateway')) assert.ok(names.includes(`DATABASE_URL_${name.toUpperCase()}`), name);
+  // A hook runs before the ConfigMap exists: its configuration is inline, the same as the ConfigMap's.
+  assert.not.ok(container.envFrom);
+  const config = appConfig(defaults).data!;
+  for (const [key, value] of Object.entries(config)) assert.ok(container.env.some((e: { name: string; value?: string }) => e.name === key && e.value === value), key);
+});
+
+test("Nginx: the chart's copy of the configuration is gateway/nginx's, with Knative's Host, behind a Service", () => {
+  const original = readFileSync(join(REPO_ROOT, 'gateway', 'nginx', 'default.conf.template'), 'utf8');
+  const copy = readFileSync(join(CHART_DIR, 'files', 'default.conf.template'), 'utf8');
+  assert.ok(copy === original, 'charts/ecommerce/files/default.conf.template differs from gateway/nginx/default.conf.template: copy it again');
+  const configMap = defaults.manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'ecommerce-nginx')!;
+  const conf = configMap.data!['default.conf.template'];
+  assert.is(conf.trimEnd(), original.trimEnd().replace('proxy_set_header Host $host;', 'proxy_set_header Host gateway.shop.svc.cluster.local;\n    proxy_set_header X-Forwarded-Host $host;'));
+  const deployment = one(defaults, 'apps/v1', 'Deployment');
+  const container = deployment.spec.template.spec.containers[0];
+  const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+  // Every ${VAR} of the template has a value, and the filter lets exactly those through.
+  const directives = original.split('\n').filter((line) => !line.trimStart().startsWith('#')).join('\n');
+  const variables = [...new Set([...directives.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))].sort();
+  assert.equal(variables, ['GATEWAY_UPSTREAM', 'NGINX_ACCESS_LOG', 'NGINX_MAX_BODY', 'NGINX_PORT']);
+  for (const variable of variables) {
+    assert.ok(env[variable], variable);
+    assert.match(variable, new RegExp(env.NGINX_ENVSUBST_FILTER));
+  }
+  assert.is(env.GATEWAY_UPSTREAM, 'gateway.shop.svc.cluster.local:80');
+  assert.is(env.NGINX_PORT, String(container.ports[0].containerPort));
+  assert.ok(container.volumeMounts.some((v: { mountPath: string }) => v.mountPath === '/etc/nginx/templates'));
+  const service = defaults.manifests.find((m) => m.apiVersion === 'v1' && m.kind === 'Service')!;
+  assert.is(service.metadata.name, 'ecommerce-nginx');
+  assert.equal(service.spec.selector, deployment.spec.selector.matchLabels);
+  assert.equal(byKind(defaults, 'networking.k8s.io/v1', 'Ingress'), [], 'no Ingress by default');
+  const ingress = one(rendered['ingress, connection secret, optional secrets, overrides'], 'networking.k8s.io/v1', 'Ingress');
+  assert.is(ingress.spec.rules[0].http.paths[0].backend.service.name, 'ecommerce-nginx');
+});
+
+test('NOTES.txt tells what was deployed and how to reach it', () => {
+  for (const name of FUNCTION_NAMES) assert.ok(defaults.notes.includes(`  ${name}: scale 0..10`), name);
+  assert.ok(defaults.notes.includes('kubectl -n shop port-forward svc/ecommerce-nginx 8080:80'));
+  assert.ok(defaults.notes.includes('kn trigger list -n shop'));
+  assert.ok(rendered['ingress, connection secret, optional secrets, overrides'].notes.includes('https://shop.example.com/api/docs'));
+  assert.not.match(defaults.notes, /<no value>|\{\{/);
+});
+
+test.run();
