@@ -22,7 +22,9 @@ const TICK: CatalogueEntry = {
   schema: { type: 'object' },
 };
 
-export function eventCatalogue(services: ServiceDefinition[]): CatalogueEntry[] {
+export function eventCatalogue(unordered: ServiceDefinition[]): CatalogueEntry[] {
+  // In name order, so the catalogue does not depend on which module happened to load first.
+  const services = [...unordered].sort((a, b) => a.name.localeCompare(b.name));
   const entries = new Map<string, CatalogueEntry>();
   for (const service of services) {
     for (const declared of service.emits ?? []) {

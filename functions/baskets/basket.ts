@@ -141,6 +141,9 @@ const isDeadlock = (error: unknown) => (error as { original?: { code?: string } 
  * A deadlock with an event handler updating the same lines is retried.
  */
 export async function changeBasket(userId: number, message: string, change: (basket: Basket, transaction: Transaction) => Promise<string | void>) {
+  // Made first, outside the transaction: a locking read of a missing row takes gap locks, and
+  // many customers' first baskets created at once would then deadlock on the insert.
+  await activeBasketOf(userId);
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.sequelize.transaction(async (transaction) => {
@@ -151,7 +154,8 @@ export async function changeBasket(userId: number, message: string, change: (bas
         return { message: said ?? message, data: (await basketJson(basket.id, transaction))! };
       });
     } catch (error) {
-      if (attempt >= 3 || !isDeadlock(error)) throw error;
+      if (attempt >= 5 || !isDeadlock(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     }
   }
 }

@@ -27,7 +27,7 @@ export async function callService<T = any>(
       method: options.method ?? 'GET',
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
   } catch {
     throw new HttpError(503, `The ${service} service is unavailable; nothing was changed. Try again shortly.`);

@@ -82,7 +82,7 @@ export function createHttpFunction(service: ServiceDefinition): HttpFunction {
         if (!found) throw notFound(`No route for ${req.method} ${path}.`);
         const compiled = found.store as CompiledRoute;
         const request = await buildRequest(req, compiled, found.params as Record<string, string>, search, requestId, token);
-        const result = await compiled.route.handler(request);
+        const result = await retryOnDeadlock(() => compiled.route.handler(request));
         const answer = isReply(result) ? result : { status: 200, body: result };
         status = answer.status;
         sendJson(res, answer.status, answer.body, answer.headers);
@@ -172,13 +172,32 @@ function parseQuery(search: string): Record<string, unknown> {
   return query;
 }
 
+const isLockConflict = (error: unknown) => {
+  const code = (error as { original?: { code?: string }; code?: string })?.original?.code ?? (error as { code?: string })?.code;
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+};
+
+/**
+ * A deadlock rolls the handler's transaction back; running the handler again is what MySQL asks
+ * for ("try restarting transaction"). After a few tries the caller gets a 503 with Retry-After.
+ */
+async function retryOnDeadlock<T>(handler: () => Promise<T> | T, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handler();
+    } catch (error) {
+      if (attempt >= attempts || !isLockConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * attempt));
+    }
+  }
+}
+
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   const name = (error as { name?: string })?.name;
   if (name === 'SequelizeUniqueConstraintError') return conflict('The resource already exists.');
   if (name === 'SequelizeForeignKeyConstraintError') return conflict('The resource is referenced by or references another one.');
-  const code = (error as { original?: { code?: string } })?.original?.code;
-  if (code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT') {
+  if (isLockConflict(error)) {
     return new HttpError(503, 'A concurrent change got in the way; nothing was changed. Try again.', undefined, { 'Retry-After': '1' });
   }
   return new HttpError(500, 'Internal server error.');
