@@ -17,6 +17,9 @@ export const TEST_ENV: Record<string, string> = {
 
 Object.assign(process.env, TEST_ENV);
 
+/** The environment as the run began: suites that point services elsewhere must not leak into the platform. */
+export const PRISTINE_ENV: Record<string, string | undefined> = { ...process.env };
+
 /** Forgets the counters and revocations earlier test runs left in Redis (only this prefix's keys). */
 export async function resetTestRedis(): Promise<void> {
   const { default: Redis } = await import('ioredis');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { startPlatform, type RunningPlatform } from '../../scripts/platform';
 import { LOCAL_DIR } from '../../scripts/local-env';
-import { TEST_ENV, resetTestRedis } from './env';
+import { PRISTINE_ENV, TEST_ENV, resetTestRedis } from './env';
 
 let running: Promise<RunningPlatform> | undefined;
 
@@ -12,6 +12,7 @@ let running: Promise<RunningPlatform> | undefined;
 export function testPlatform(): Promise<RunningPlatform> {
   running ??= (async () => {
     await resetTestRedis();
+    process.env = { ...PRISTINE_ENV };
     const platform = await startPlatform({
       portOffset: Number(TEST_ENV.PORT_OFFSET),
       databasePrefix: TEST_ENV.DATABASE_PREFIX,
