@@ -1,5 +1,5 @@
 import type { Transaction } from 'sequelize';
-import { notFound } from '../kit';
+import { notFound, statements } from '../kit';
 import { db, Permission, Role, type User } from './database';
 
 /** A user with their roles and the permissions they hold directly or through a role. */
@@ -40,3 +40,38 @@ export function userJson(user: User) {
 }
 
 export const tokenSubject = (user: User) => ({ id: user.id, email: user.email, ...grantsOf(user) });
+
+const { select } = statements('auth');
+
+/** The user and every role and permission name in one prepared statement: the hot path of /me. */
+const USER_WITH_GRANTS = `
+  SELECT u.id, u.firstname, u.lastname, u.email, u.email_verified_at, u.created_at, u.updated_at,
+         r.name AS role, rp_perm.name AS role_permission, up_perm.name AS permission
+  FROM users u
+  LEFT JOIN user_roles ur ON ur.user_id = u.id
+  LEFT JOIN roles r ON r.id = ur.role_id
+  LEFT JOIN role_permissions rp ON rp.role_id = r.id
+  LEFT JOIN permissions rp_perm ON rp_perm.id = rp.permission_id
+  LEFT JOIN user_permissions up ON up.user_id = u.id
+  LEFT JOIN permissions up_perm ON up_perm.id = up.permission_id
+  WHERE u.id = ? AND u.deleted_at IS NULL`;
+
+interface GrantRow {
+  id: number; firstname: string; lastname: string; email: string; email_verified_at: Date | null; created_at: Date; updated_at: Date;
+  role: string | null; role_permission: string | null; permission: string | null;
+}
+
+/** What `userJson(await loadUser(id))` answers, without Sequelize's per-field cost. */
+export async function userJsonById(id: number): Promise<ReturnType<typeof userJson> | undefined> {
+  const rows = await select<GrantRow>(USER_WITH_GRANTS, [id]);
+  if (rows.length === 0) return undefined;
+  const roles = new Set<string>();
+  const permissions = new Set<string>();
+  for (const row of rows) {
+    if (row.role) roles.add(row.role);
+    if (row.role_permission) permissions.add(row.role_permission);
+    if (row.permission) permissions.add(row.permission);
+  }
+  const { firstname, lastname, email, email_verified_at, created_at, updated_at } = rows[0];
+  return { id, firstname, lastname, email, email_verified_at, created_at, updated_at, roles: [...roles].sort(), permissions: [...permissions].sort() };
+}

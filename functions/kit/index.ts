@@ -19,3 +19,4 @@ export { crudRoutes, type CrudOptions } from './crud';
 export * from './money';
 export { callService, type ServiceAnswer } from './client';
 export * as files from './storage';
+export { statements, placeholders } from './sql';

@@ -3,7 +3,7 @@ import { emit, redisCounters, envInt, fieldError, reply, revokeToken, route, sig
 import { db } from '../database';
 import { USER_REGISTERED } from '../events';
 import { decoyHash, hashPassword, verifyPassword } from '../passwords';
-import { loadUser, tokenSubject, userJson } from '../users';
+import { loadUser, tokenSubject, userJson, userJsonById } from '../users';
 
 const email = { type: 'string', format: 'email', maxLength: 255 };
 const name = { type: 'string', minLength: 1, maxLength: 255 };
@@ -99,9 +99,9 @@ export const validateToken = route<{}, {}, { token?: string }>({
     if (!candidate) return { valid: false, message: 'No token given.' };
     try {
       const caller = verifyToken(candidate);
-      const user = await loadUser(caller.id);
+      const user = await userJsonById(caller.id);
       if (!user) return { valid: false, message: 'The user no longer exists.' };
-      return { valid: true, user: userJson(user) };
+      return { valid: true, user };
     } catch (error) {
       return { valid: false, message: (error as Error).message };
     }
@@ -114,9 +114,9 @@ export const me = route({
   summary: 'The signed-in user, with role and permission names',
   access: 'auth',
   async handler({ user }) {
-    const found = await loadUser(user.id);
+    const found = await userJsonById(user.id);
     if (!found) throw unauthorized('The user no longer exists.');
-    return userJson(found);
+    return found;
   },
 });
 
