@@ -1,5 +1,4 @@
 import { QueryTypes, Sequelize, type QueryInterface } from 'sequelize';
-import { Umzug, SequelizeStorage } from 'umzug';
 import { databaseUrl, envInt, isProduction } from './config';
 import { log } from './log';
 import { onShutdown } from './lifecycle';
@@ -52,6 +51,8 @@ export async function ensureDatabase(service: string): Promise<void> {
  * several replicas (or a migration Job and a replica) to start at once.
  */
 export async function migrateAndSeed(service: string, migrations: Migration[], seeds: Seed[]): Promise<void> {
+  // Loaded here only: a function serving requests never needs the migration library.
+  const { Umzug, SequelizeStorage } = require('umzug') as typeof import('umzug');
   if (!isProduction()) await ensureDatabase(service);
   const sequelize = new Sequelize(databaseUrl(service), { dialect: 'mysql', logging: false, timezone: '+00:00', pool: { max: 2, idle: 600_000 } });
   try {
