@@ -10,7 +10,7 @@ import { env, envInt } from './kit/config';
 import { log } from './kit/log';
 import { exitWithParent, runShutdownHooks } from './kit/lifecycle';
 import { isFunctionName, loadFunction } from './catalog';
-import { registeredFunction } from './kit/registry';
+import { registeredFunction } from './kit/functions';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 

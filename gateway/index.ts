@@ -6,7 +6,7 @@ import { clientIp, sendJson } from '../functions/kit/http';
 import { prepareVerification, verifyToken, type Caller } from '../functions/kit/jwt';
 import { log } from '../functions/kit/log';
 import { onShutdown } from '../functions/kit/lifecycle';
-import { registerHttpFunction } from '../functions/kit/registry';
+import { registerHttpFunction } from '../functions/kit/functions';
 import { EVENTS_PATH } from '../functions/kit/events/declarations';
 import { forward, closeUpstreams } from './proxy';
 import { enforceLimits, isSensitive } from './limits';

@@ -35,7 +35,8 @@ export const migrationsOf = (service: ServiceDefinition): Migration[] =>
   service.emits?.length || service.subscriptions?.length ? [eventTablesMigration, ...(service.migrations ?? [])] : service.migrations ?? [];
 
 
-export type HttpFunction = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+export type { HttpFunction } from './functions';
+import type { HttpFunction } from './functions';
 
 interface CompiledRoute {
   route: Route;
