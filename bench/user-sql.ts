@@ -2,17 +2,7 @@
  * What auth's `loadUser` asks Sequelize for (findByPk with roles → permissions and direct
  * permissions), as one prepared statement, and the folding of its rows into the user JSON.
  */
-export const USER_WITH_GRANTS = `
-  SELECT u.id, u.firstname, u.lastname, u.email, u.email_verified_at, u.created_at, u.updated_at,
-         r.name AS role, rp_perm.name AS role_permission, up_perm.name AS permission
-  FROM users u
-  LEFT JOIN user_roles ur ON ur.user_id = u.id
-  LEFT JOIN roles r ON r.id = ur.role_id
-  LEFT JOIN role_permissions rp ON rp.role_id = r.id
-  LEFT JOIN permissions rp_perm ON rp_perm.id = rp.permission_id
-  LEFT JOIN user_permissions up ON up.user_id = u.id
-  LEFT JOIN permissions up_perm ON up_perm.id = up.permission_id
-  WHERE u.id = ? AND u.deleted_at IS NULL`;
+export { USER_WITH_GRANTS } from '../functions/auth/users';
 
 type Row = Record<string, any>;
 

@@ -44,7 +44,7 @@ export const tokenSubject = (user: User) => ({ id: user.id, email: user.email, .
 const { select } = statements('auth');
 
 /** The user and every role and permission name in one prepared statement: the hot path of /me. */
-const USER_WITH_GRANTS = `
+export const USER_WITH_GRANTS = `
   SELECT u.id, u.firstname, u.lastname, u.email, u.email_verified_at, u.created_at, u.updated_at,
          r.name AS role, rp_perm.name AS role_permission, up_perm.name AS permission
   FROM users u
