@@ -1,7 +1,7 @@
 import { Agent, request, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { env } from '../config';
 import { log } from '../log';
 import { runOutsideScope } from '../context';
@@ -99,7 +99,9 @@ export class Relay {
       log.warn('K_SINK is not set: outbox events wait until it is');
       return 0;
     }
-    return this.sequelize.transaction(async (transaction) => {
+    // READ COMMITTED: the claim locks the rows it read and no gap, so the commits that add events
+    // to the outbox meanwhile are not held up while this batch is being sent.
+    return this.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, async (transaction) => {
       const rows = await this.sequelize.query<OutboxRow>(
         `SELECT id, event_id, type, source, subject, data, request_id, created_at, attempts FROM outbox_events
          WHERE sent_at IS NULL AND next_attempt_at <= NOW(3) ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
