@@ -113,6 +113,8 @@ export const reservationSubscriptions: Subscription[] = [
     type: EVENTS.orderCreated,
     description: "Reserves every line's stock in one transaction, or none; answers with stock.reserved or stock.rejected.",
     handler: (event, transaction) => reserveOrder(orderCreated(event), transaction),
+    // Safe in parallel: each order's events are serialized by its stock_orders row, products are locked in id order.
+    parallelism: 8,
   },
   {
     type: EVENTS.orderCancelled,
