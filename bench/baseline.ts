@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import jwt from 'jsonwebtoken';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
-import { USER_WITH_GRANTS, poolOptions, userFromRows } from './user-sql';
+import { USER_WITH_GRANTS, poolOptions, userFromRows, type GrantRow } from './user-sql';
 
 const publicKey = createPublicKey(readFileSync(process.env.JWT_PUBLIC_KEY_FILE!, 'utf8'));
 const issuer = process.env.JWT_ISSUER || 'ecommerce-auth';
@@ -27,7 +27,7 @@ app.get('/me', async (request, reply) => {
     return reply.code(401).send({ message: 'Unauthenticated.' });
   }
   const [rows] = await pool.execute<RowDataPacket[]>(USER_WITH_GRANTS, [Number(claims.sub)]);
-  return userFromRows(rows) ?? reply.code(401).send({ message: 'The user no longer exists.' });
+  return userFromRows(rows as GrantRow[]) ?? reply.code(401).send({ message: 'The user no longer exists.' });
 });
 
 app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) }).then(

@@ -56,14 +56,18 @@ export const USER_WITH_GRANTS = `
   LEFT JOIN permissions up_perm ON up_perm.id = up.permission_id
   WHERE u.id = ? AND u.deleted_at IS NULL`;
 
-interface GrantRow {
+export interface GrantRow {
   id: number; firstname: string; lastname: string; email: string; email_verified_at: Date | null; created_at: Date; updated_at: Date;
   role: string | null; role_permission: string | null; permission: string | null;
 }
 
 /** What `userJson(await loadUser(id))` answers, without Sequelize's per-field cost. */
 export async function userJsonById(id: number): Promise<ReturnType<typeof userJson> | undefined> {
-  const rows = await select<GrantRow>(USER_WITH_GRANTS, [id]);
+  return userFromGrantRows(await select<GrantRow>(USER_WITH_GRANTS, [id]));
+}
+
+/** Folds USER_WITH_GRANTS's rows (one per role × permission) into the user JSON. */
+export function userFromGrantRows(rows: GrantRow[]): ReturnType<typeof userJson> | undefined {
   if (rows.length === 0) return undefined;
   const roles = new Set<string>();
   const permissions = new Set<string>();
@@ -72,6 +76,6 @@ export async function userJsonById(id: number): Promise<ReturnType<typeof userJs
     if (row.role_permission) permissions.add(row.role_permission);
     if (row.permission) permissions.add(row.permission);
   }
-  const { firstname, lastname, email, email_verified_at, created_at, updated_at } = rows[0];
+  const { id, firstname, lastname, email, email_verified_at, created_at, updated_at } = rows[0];
   return { id, firstname, lastname, email, email_verified_at, created_at, updated_at, roles: [...roles].sort(), permissions: [...permissions].sort() };
 }

@@ -1,22 +1,14 @@
-import type { ValidateFunction } from 'ajv';
-import { compile, fieldErrors, log, PermanentEventError, type ReceivedEvent, type Subscription } from '../kit';
-import { commerceEvents, EVENTS, type OrderCancelled, type OrderConfirmed } from '../contracts/commerce';
+import { log, PermanentEventError, type ReceivedEvent, type Subscription } from '../kit';
+import { contractData, EVENTS, type OrderCancelled, type OrderConfirmed } from '../contracts/commerce';
 import { CancelledOrder, Delivery, Status } from './database';
 import { createDelivery } from './deliveries';
 import { CANCELLABLE_BY_ORDER, changeStatus, type DeliveryStatus } from './lifecycle';
 
-const checks = new Map<string, ValidateFunction>();
-
-/** The event's data, checked against its contract: data that does not match can never apply. */
-function dataOf<T>(event: ReceivedEvent): T {
-  let check = checks.get(event.type);
-  if (!check) checks.set(event.type, (check = compile(commerceEvents[event.type].schema)));
-  if (!check(event.data)) throw new PermanentEventError(`data does not match the ${event.type} contract: ${JSON.stringify(fieldErrors(check.errors ?? [], 'data'))}`);
-  return event.data as T;
-}
+const orderConfirmed = contractData<OrderConfirmed>(EVENTS.orderConfirmed);
+const orderCancelled = contractData<OrderCancelled>(EVENTS.orderCancelled);
 
 async function onOrderConfirmed(event: ReceivedEvent, transaction: Parameters<Subscription['handler']>[1]) {
-  const order = dataOf<OrderConfirmed>(event);
+  const order = orderConfirmed(event);
   const address = order.shipping_address;
   if (!/^[A-Za-z]{2}$/.test(address.country_code)) throw new PermanentEventError(`country code "${address.country_code}" is not ISO 3166-1 alpha-2`);
   // The inbox drops a redelivered event; this drops another event about the same order.
@@ -34,7 +26,7 @@ async function onOrderConfirmed(event: ReceivedEvent, transaction: Parameters<Su
 }
 
 async function onOrderCancelled(event: ReceivedEvent, transaction: Parameters<Subscription['handler']>[1]) {
-  const order = dataOf<OrderCancelled>(event);
+  const order = orderCancelled(event);
   const delivery = await Delivery.findOne({ where: { order_id: order.id }, include: [{ model: Status, as: 'status_info' }], transaction });
   if (!delivery) {
     // Its order.confirmed may still be on the way (another queue): remember, so it creates nothing.

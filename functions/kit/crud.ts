@@ -1,8 +1,8 @@
 import { Op, type FindOptions, type Model, type ModelStatic, type Transaction, type WhereOptions } from 'sequelize';
 import { conflict, notFound } from './errors';
-import { listQuerySchema, paginate, type ListQuery } from './pagination';
+import { escapeLike, listQuerySchema, paginate, type ListQuery } from './pagination';
 import { reply, route, type Access, type Route } from './route';
-import type { JsonSchema } from './validation';
+import { idParams, type JsonSchema } from './validation';
 
 type Action = 'list' | 'show' | 'create' | 'update' | 'delete';
 type Values = Record<string, unknown>;
@@ -37,8 +37,6 @@ export interface CrudOptions<M extends Model> {
   only?: Action[];
 }
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
 /**
  * The list, show, create, update (partial, PUT and PATCH) and delete routes of a plain resource,

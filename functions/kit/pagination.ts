@@ -49,3 +49,6 @@ export function pageOf<T>(data: T[], total: number, query: ListQuery) {
     last_page: Math.max(1, Math.ceil(total / query.per_page)),
   };
 }
+
+/** Text to match literally inside a LIKE pattern. */
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');

@@ -60,3 +60,6 @@ function describe(error: ErrorObject, field: string): string {
 }
 
 const article = (type: string) => (type === 'integer' || type === 'array' || type === 'object' ? `an ${type}` : `a ${type}`);
+
+/** The params of a route on one row: `/:id`, a positive integer. */
+export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };

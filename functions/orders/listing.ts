@@ -1,5 +1,5 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { fieldError, listQuerySchema, paginate, type JsonSchema, type ListQuery } from '../kit';
+import { escapeLike, fieldError, listQuerySchema, paginate, type JsonSchema, type ListQuery } from '../kit';
 import { db, type Order } from './database';
 import { orderJson } from './json';
 import { loadOrders } from './orders';
@@ -36,7 +36,6 @@ export function createdBetween(from?: string, to?: string): WhereOptions<Order> 
   return Object.getOwnPropertySymbols(range).length ? { created_at: range } : {};
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
 /** One page of orders, newest first unless sorted otherwise, limited by `scope` (who may see what). */
 export async function listOrders(query: OrderListQuery, scope: WhereOptions<Order>) {

@@ -1,6 +1,6 @@
 import type { Transaction } from 'sequelize';
-import { commerceEvents, EVENTS, type DeliveryStatusChanged, type StockRejected, type StockReserved } from '../contracts/commerce';
-import { compile, fieldErrors, PermanentEventError, type ReceivedEvent, type Subscription } from '../kit';
+import { contractData, EVENTS, type DeliveryStatusChanged, type StockRejected, type StockReserved } from '../contracts/commerce';
+import { PermanentEventError, type ReceivedEvent, type Subscription } from '../kit';
 import { db } from './database';
 import { emitCancelled } from './events';
 import { deliveryEffect } from './lifecycle';
@@ -12,15 +12,6 @@ import { moveOrder } from './transitions';
  * would take the order back, or names an unknown order) is acknowledged and recorded in the inbox
  * with its reason (a PermanentEventError), never retried and never applied.
  */
-function contractData<T>(type: string) {
-  const check = compile(commerceEvents[type].schema);
-  return (event: ReceivedEvent): T => {
-    const data = structuredClone(event.data);
-    if (!check(data)) throw new PermanentEventError(`data does not match the ${type} contract: ${JSON.stringify(fieldErrors(check.errors ?? [], 'data'))}`);
-    return data as T;
-  };
-}
-
 const reservedData = contractData<StockReserved>(EVENTS.stockReserved);
 const rejectedData = contractData<StockRejected>(EVENTS.stockRejected);
 const deliveryData = contractData<DeliveryStatusChanged>(EVENTS.deliveryStatusChanged);

@@ -1,4 +1,4 @@
-import { formatCents, pageOf, percentOf, toBasisPoints, toCents, type ListQuery } from '../kit';
+import { escapeLike, formatCents, pageOf, percentOf, toBasisPoints, toCents, type ListQuery } from '../kit';
 import { detailCacheSize } from './config';
 import { imageJson, imageUrl } from './images';
 import { listTotals, publicPages } from './lists';
@@ -35,7 +35,6 @@ const SORT_COLUMNS: Record<string, string> = { name: 'p.name', price_ht: 'p.pric
 type Param = string | number;
 /** A query flag's yes (routes/common.ts: `flag`). */
 export const isYes = (flag: string | undefined) => flag === '1' || flag === 'true';
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 const likeOf = (text: string) => `%${escapeLike(text)}%`;
 const BRAND_JOIN = 'LEFT JOIN brands b ON b.id = p.brand_id AND b.deleted_at IS NULL';
 

@@ -1,6 +1,6 @@
 import type { Transaction } from 'sequelize';
-import { compile, emit, fieldErrors, PermanentEventError, type ReceivedEvent, type Subscription } from '../kit';
-import { commerceEvents, EVENTS, type OrderCancelled, type OrderCreated, type OrderLine, type StockRejected } from '../contracts/commerce';
+import { emit, PermanentEventError, type Subscription } from '../kit';
+import { contractData, EVENTS, type OrderCancelled, type OrderCreated, type OrderLine, type StockRejected } from '../contracts/commerce';
 import { emitStockLevels } from './events';
 import { change, placeholders, run, select } from './sql';
 
@@ -95,18 +95,9 @@ async function settleOrder(orderId: number, outcome: 'released' | 'committed', t
   await emitStockLevels(transaction, settled);
 }
 
-/** Event data checked against its contract: data that can never apply is a permanent failure. */
-function dataOf<T>(type: string) {
-  const check = compile(commerceEvents[type].schema);
-  return (event: ReceivedEvent): T => {
-    if (!check(event.data)) throw new PermanentEventError(`invalid ${type} data: ${JSON.stringify(fieldErrors(check.errors ?? [], 'data'))}`);
-    return event.data as T;
-  };
-}
-
-const orderCreated = dataOf<OrderCreated>(EVENTS.orderCreated);
-const orderCancelled = dataOf<OrderCancelled>(EVENTS.orderCancelled);
-const orderShipped = dataOf<{ id: number }>(EVENTS.orderShipped);
+const orderCreated = contractData<OrderCreated>(EVENTS.orderCreated);
+const orderCancelled = contractData<OrderCancelled>(EVENTS.orderCancelled);
+const orderShipped = contractData<{ id: number }>(EVENTS.orderShipped);
 
 export const reservationSubscriptions: Subscription[] = [
   {

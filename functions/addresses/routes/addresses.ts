@@ -1,5 +1,5 @@
 import type { Order, WhereOptions } from 'sequelize';
-import { listQuerySchema, paginate, reply, route, sortOrder, type ListQuery } from '../../kit';
+import { idParams, listQuerySchema, paginate, reply, route, sortOrder, type ListQuery } from '../../kit';
 import { Address, ADDRESS_TYPES, type AddressType } from '../database';
 import { addressInclude, addressJson, checkPlace, makeDefault, makeDefaultIfNone, ownAddressOr404, promoteOldest, userTransaction } from '../addresses';
 
@@ -31,7 +31,6 @@ type Body = Partial<{
   latitude: number | null; longitude: number | null;
 }>;
 
-const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
 const SORTABLE = ['id', 'type', 'city', 'postal_code', 'created_at', 'updated_at'];
 const DEFAULT_ORDER: Order = [['is_default', 'DESC'], ['id', 'ASC']];
 
@@ -66,7 +65,7 @@ export const addressRoutes = [
     handler: ({ user, params, query }) => listOwn(user.id, query, params.type === 'both' ? ['both'] : [params.type, 'both']),
   }),
   route<{ id: number }>({
-    method: 'GET', path: '/addresses/:id', summary: 'One of the caller\'s addresses (404 when not theirs)', access: 'auth', params: idParam,
+    method: 'GET', path: '/addresses/:id', summary: 'One of the caller\'s addresses (404 when not theirs)', access: 'auth', params: idParams,
     handler: ({ user, params }) => reload(user.id, params.id),
   }),
   route<{}, {}, Body>({
@@ -85,7 +84,7 @@ export const addressRoutes = [
     },
   }),
   route<{ id: number }, {}, Body>({
-    method: 'PUT', path: '/addresses/:id', summary: 'Change an address (only the fields sent)', access: 'auth', params: idParam,
+    method: 'PUT', path: '/addresses/:id', summary: 'Change an address (only the fields sent)', access: 'auth', params: idParams,
     body: { type: 'object', properties: fields },
     handler: async ({ user, params, body }) => {
       const values = valuesOf(body);
@@ -105,7 +104,7 @@ export const addressRoutes = [
     },
   }),
   route<{ id: number }>({
-    method: 'POST', path: '/addresses/:id/set-default', summary: 'Make an address the default of its type (the previous one is unset)', access: 'auth', params: idParam,
+    method: 'POST', path: '/addresses/:id/set-default', summary: 'Make an address the default of its type (the previous one is unset)', access: 'auth', params: idParams,
     response: { status: 200 },
     handler: async ({ user, params }) => {
       await userTransaction(user.id, async (transaction) => makeDefault(await ownAddressOr404(user.id, params.id, transaction), transaction));
@@ -113,7 +112,7 @@ export const addressRoutes = [
     },
   }),
   route<{ id: number }>({
-    method: 'DELETE', path: '/addresses/:id', summary: 'Delete an address (soft); the oldest other one of its type becomes the default', access: 'auth', params: idParam,
+    method: 'DELETE', path: '/addresses/:id', summary: 'Delete an address (soft); the oldest other one of its type becomes the default', access: 'auth', params: idParams,
     response: { status: 204 },
     handler: async ({ user, params }) => {
       await userTransaction(user.id, async (transaction) => {

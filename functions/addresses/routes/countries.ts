@@ -1,8 +1,7 @@
-import { crudRoutes, fieldError, listQuerySchema, notFound, paginate, route, type ListQuery } from '../../kit';
+import { idParams, crudRoutes, fieldError, listQuerySchema, notFound, paginate, route, type ListQuery } from '../../kit';
 import { Country, Region } from '../database';
 
 const manage = { permission: 'settings.update' };
-const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
 
 export const countryRoutes = [
   ...crudRoutes({
@@ -23,7 +22,7 @@ export const countryRoutes = [
     filters: { is_active: { type: 'boolean' }, code: { type: 'string', maxLength: 2 } },
   }),
   route<{ id: number }, ListQuery & { search?: string }>({
-    method: 'GET', path: '/countries/:id/regions', summary: "A country's regions", access: 'public', params: idParam,
+    method: 'GET', path: '/countries/:id/regions', summary: "A country's regions", access: 'public', params: idParams,
     query: listQuerySchema(['id', 'name', 'code']),
     handler: async ({ params, query }) => {
       if (!(await Country.findByPk(params.id))) throw notFound('The country does not exist.');

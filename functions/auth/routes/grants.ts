@@ -1,8 +1,7 @@
 import { Op, type Transaction } from 'sequelize';
-import { conflict, forbidden, invalid, listQuerySchema, notFound, paginate, reply, route, type ListQuery } from '../../kit';
+import { escapeLike, idParams, conflict, forbidden, invalid, listQuerySchema, notFound, paginate, reply, route, type ListQuery } from '../../kit';
 import { db, Permission, Role } from '../database';
 
-const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
 const nameField = { type: 'string', minLength: 1, maxLength: 125, pattern: '^[a-z0-9][a-z0-9._-]*$' };
 const namesField = { type: 'array', items: { type: ['string', 'integer'] }, maxItems: 100 };
 const read = { permission: 'users.view' };
@@ -34,7 +33,7 @@ async function ensureNameFree(model: typeof Role | typeof Permission, name: stri
 }
 
 const listQuery = listQuerySchema(['name', 'created_at'], { search: { type: 'string', maxLength: 100 } });
-const searchWhere = (search?: string) => (search ? { name: { [Op.like]: `%${search.replace(/[\\%_]/g, '\\$&')}%` } } : {});
+const searchWhere = (search?: string) => (search ? { name: { [Op.like]: `%${escapeLike(search)}%` } } : {});
 
 export const roleRoutes = [
   route<{}, ListQuery & { search?: string }>({
@@ -58,11 +57,11 @@ export const roleRoutes = [
     },
   }),
   route<{ id: number }>({
-    method: 'GET', path: '/roles/:id', summary: 'One role with its permissions', access: read, params: idParam,
+    method: 'GET', path: '/roles/:id', summary: 'One role with its permissions', access: read, params: idParams,
     handler: async ({ params }) => roleJson(await roleOr404(params.id)),
   }),
   route<{ id: number }, {}, Partial<NamedBody>>({
-    method: 'PUT', path: '/roles/:id', summary: 'Update a role (partial); `permissions` replaces its set', access: write, params: idParam,
+    method: 'PUT', path: '/roles/:id', summary: 'Update a role (partial); `permissions` replaces its set', access: write, params: idParams,
     body: { type: 'object', properties: { name: nameField, description: { type: ['string', 'null'], maxLength: 255 }, permissions: namesField } },
     handler: async ({ params, body }) => {
       const role = await roleOr404(params.id);
@@ -78,7 +77,7 @@ export const roleRoutes = [
     },
   }),
   route<{ id: number }>({
-    method: 'DELETE', path: '/roles/:id', summary: 'Delete a role (never super-admin)', access: write, params: idParam,
+    method: 'DELETE', path: '/roles/:id', summary: 'Delete a role (never super-admin)', access: write, params: idParams,
     response: { status: 204 },
     handler: async ({ params }) => {
       const role = await roleOr404(params.id);
@@ -88,7 +87,7 @@ export const roleRoutes = [
     },
   }),
   route<{ id: number }, {}, { permissions: Array<string | number> }>({
-    method: 'POST', path: '/roles/:id/permissions', summary: "Set a role's permissions (names or ids)", access: write, params: idParam,
+    method: 'POST', path: '/roles/:id/permissions', summary: "Set a role's permissions (names or ids)", access: write, params: idParams,
     response: { status: 200 },
     body: { type: 'object', required: ['permissions'], properties: { permissions: namesField } },
     handler: async ({ params, body }) => {
@@ -119,11 +118,11 @@ export const permissionRoutes = [
     },
   }),
   route<{ id: number }>({
-    method: 'GET', path: '/permissions/:id', summary: 'One permission', access: read, params: idParam,
+    method: 'GET', path: '/permissions/:id', summary: 'One permission', access: read, params: idParams,
     handler: ({ params }) => permissionOr404(params.id),
   }),
   route<{ id: number }, {}, Partial<NamedBody>>({
-    method: 'PUT', path: '/permissions/:id', summary: 'Update a permission (partial)', access: write, params: idParam,
+    method: 'PUT', path: '/permissions/:id', summary: 'Update a permission (partial)', access: write, params: idParams,
     body: { type: 'object', properties: { name: nameField, description: { type: ['string', 'null'], maxLength: 255 } } },
     handler: async ({ params, body }) => {
       const permission = await permissionOr404(params.id);
@@ -132,7 +131,7 @@ export const permissionRoutes = [
     },
   }),
   route<{ id: number }>({
-    method: 'DELETE', path: '/permissions/:id', summary: 'Delete a permission', access: write, params: idParam,
+    method: 'DELETE', path: '/permissions/:id', summary: 'Delete a permission', access: write, params: idParams,
     response: { status: 204 },
     handler: async ({ params }) => {
       await (await permissionOr404(params.id)).destroy();

@@ -1,11 +1,10 @@
 import { Op, type Transaction } from 'sequelize';
-import { emit, forbidden, invalid, isSuperAdmin, listQuerySchema, notFound, paginate, route, type ListQuery, type Request } from '../../kit';
+import { idParams, escapeLike, emit, forbidden, invalid, isSuperAdmin, listQuerySchema, notFound, paginate, route, type ListQuery, type Request } from '../../kit';
 import { db, Permission, Role, type User } from '../database';
 import { findUserOr404, grantsInclude, grantsOf, loadUser, userJson } from '../users';
 import { USER_ROLES_CHANGED } from '../events';
 import { permissionsNamed } from './grants';
 
-const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
 const refsField = { type: 'array', items: { type: ['string', 'integer'] }, minItems: 1, maxItems: 50 };
 const manage = { permission: 'users.update' };
 
@@ -42,7 +41,6 @@ async function changeGrants(user: User, change: (transaction: Transaction) => Pr
   return userJson(await findUserOr404(user.id));
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
 export const userRoutes = [
   route<{}, ListQuery & { search?: string; role?: string }>({
@@ -62,11 +60,11 @@ export const userRoutes = [
     },
   }),
   route<{ id: number }>({
-    method: 'GET', path: '/users/:id', summary: 'One user with roles and permissions', access: { permission: 'users.view' }, params: idParam,
+    method: 'GET', path: '/users/:id', summary: 'One user with roles and permissions', access: { permission: 'users.view' }, params: idParams,
     handler: async ({ params }) => userJson(await findUserOr404(params.id)),
   }),
   route<{ id: number }, {}, Record<string, unknown>>({
-    method: 'POST', path: '/users/:id/roles', summary: 'Give a user roles (names or ids)', access: manage, params: idParam, body: rolesBody,
+    method: 'POST', path: '/users/:id/roles', summary: 'Give a user roles (names or ids)', access: manage, params: idParams, body: rolesBody,
     response: { status: 200 },
     handler: async (req) => {
       const user = await findUserOr404(req.params.id);
@@ -90,7 +88,7 @@ export const userRoutes = [
     },
   }),
   route<{ id: number }, {}, Record<string, unknown>>({
-    method: 'POST', path: '/users/:id/permissions', summary: 'Give a user permissions directly (names or ids)', access: manage, params: idParam, body: permissionsBody,
+    method: 'POST', path: '/users/:id/permissions', summary: 'Give a user permissions directly (names or ids)', access: manage, params: idParams, body: permissionsBody,
     response: { status: 200 },
     handler: async (req) => {
       const user = await findUserOr404(req.params.id);

@@ -1,10 +1,10 @@
 import type { Transaction } from 'sequelize';
-import { conflict, crudRoutes, fieldError, forbidden, formatCents, moneySchema, notFound, reply, route, toCents, type Caller } from '../../kit';
+import { idParams, conflict, crudRoutes, fieldError, forbidden, formatCents, moneySchema, notFound, reply, route, toCents, type Caller } from '../../kit';
 import { Delivery, DELIVERY_METHODS, db, SalePoint, Status, type DeliveryMethod } from '../database';
 import { createDelivery, deliveryJson, deliveryOr404, seesAllDeliveries, type NewDelivery } from '../deliveries';
 import { changeStatus, statusNamed, type DeliveryStatus } from '../lifecycle';
 import { deliveryListQuery, listDeliveries, statusChangeFields, type DeliveryListQuery } from './deliveries';
-import { idParam, optionalText, text } from './fields';
+import { optionalText, text } from './fields';
 
 const view = { permission: 'orders.view' };
 const manage = { permission: 'orders.update' };
@@ -61,7 +61,7 @@ export const adminDeliveryRoutes = [
     },
   }),
   route<{ id: number }>({
-    method: 'GET', path: '/admin/deliveries/:id', summary: 'One delivery', access: view, params: idParam,
+    method: 'GET', path: '/admin/deliveries/:id', summary: 'One delivery', access: view, params: idParams,
     handler: async ({ user, params }) => {
       staffOnly(user);
       return deliveryJson(await deliveryOr404(params.id));
@@ -86,7 +86,7 @@ export const adminDeliveryRoutes = [
   }),
   route<{ id: number }, {}, UpdateBody>({
     method: 'PUT', path: '/admin/deliveries/:id', summary: 'Change a delivery (only the fields sent); a `status` follows the lifecycle (409)', access: manage,
-    params: idParam, body: { type: 'object', properties: { ...editable, ...statusChangeFields } },
+    params: idParams, body: { type: 'object', properties: { ...editable, ...statusChangeFields } },
     handler: async ({ user, params, body }) => {
       const { status, location, note, ...fields } = body;
       await deliveryOr404(params.id);

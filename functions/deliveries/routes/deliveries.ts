@@ -1,9 +1,8 @@
 import type { WhereOptions } from 'sequelize';
-import { listQuerySchema, paginate, route, type ListQuery } from '../../kit';
+import { idParams, listQuerySchema, paginate, route, type ListQuery } from '../../kit';
 import { Delivery, DELIVERY_METHODS, db, type DeliveryMethod } from '../database';
 import { deliveryInclude, deliveryJson, deliveryOr404, visibleTo } from '../deliveries';
 import { changeStatus, statusNamed, type DeliveryStatus } from '../lifecycle';
-import { idParam } from './fields';
 
 export type DeliveryListQuery = ListQuery & { status?: string; order_id?: number; delivery_method?: DeliveryMethod };
 export const deliveryListQuery = listQuerySchema(['id', 'created_at', 'updated_at', 'estimated_delivery_date'], {
@@ -37,12 +36,12 @@ export const deliveryRoutes = [
     handler: ({ user, query }) => listDeliveries(visibleTo(user), query),
   }),
   route<{ id: number }>({
-    method: 'GET', path: '/deliveries/:id', summary: 'One delivery with its history (404 when not the caller\'s)', access: 'auth', params: idParam,
+    method: 'GET', path: '/deliveries/:id', summary: 'One delivery with its history (404 when not the caller\'s)', access: 'auth', params: idParams,
     handler: async ({ user, params }) => deliveryJson(await deliveryOr404(params.id, visibleTo(user))),
   }),
   route<{ id: number }, {}, StatusBody>({
     method: 'PUT', path: '/deliveries/:id/status', summary: 'Move a delivery along its lifecycle (illegal moves 409); emits status-changed', access: { permission: 'orders.update' },
-    params: idParam, body: { type: 'object', required: ['status'], properties: statusChangeFields },
+    params: idParams, body: { type: 'object', required: ['status'], properties: statusChangeFields },
     handler: async ({ user, params, body }) => {
       await deliveryOr404(params.id);
       await statusNamed(body.status);

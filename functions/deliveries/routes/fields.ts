@@ -1,5 +1,4 @@
 /** JSON Schemas shared by the deliveries routes. */
-export const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
 /** A required text: not blank. */
 export const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' });
 export const optionalText = (maxLength: number) => ({ type: ['string', 'null'], maxLength });

@@ -1,8 +1,8 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { crudRoutes, listQuerySchema, notFound, pageOf, paginate, route, type ListQuery } from '../../kit';
+import { escapeLike, idParams, crudRoutes, listQuerySchema, notFound, pageOf, paginate, route, type ListQuery } from '../../kit';
 import { SalePoint } from '../database';
 import { boundingBox, distanceKm } from '../geo';
-import { idParam, text } from './fields';
+import { text } from './fields';
 
 const hours = { type: ['string', 'null'], maxLength: 50, description: '"09:00-19:00", "09:00-12:00, 14:00-19:00" or "closed"' };
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
@@ -21,7 +21,6 @@ const fields = {
   longitude: { type: 'number', minimum: -180, maximum: 180 },
 };
 const SORTABLE = ['id', 'name', 'city', 'postal_code', 'created_at'];
-const escapeLike = (value: string) => `%${value.replace(/[\\%_]/g, '\\$&')}%`;
 
 type NearbyQuery = ListQuery & { lat: number; lng: number; radius: number };
 /** Pages as in every list; no `sort`: nearest first is the point. */
@@ -66,7 +65,7 @@ export const salePointRoutes = [
         is_active: true,
         ...(query.city ? { city: query.city } : {}),
         ...(query.postal_code ? { postal_code: { [Op.startsWith]: query.postal_code } } : {}),
-        ...(query.search ? { [Op.or]: ['name', 'city', 'address', 'postal_code'].map((field) => ({ [field]: { [Op.like]: escapeLike(query.search!) } })) } : {}),
+        ...(query.search ? { [Op.or]: ['name', 'city', 'address', 'postal_code'].map((field) => ({ [field]: { [Op.like]: `%${escapeLike(query.search!)}%` } })) } : {}),
       };
       return paginate(SalePoint, { ...query, sort: query.sort ?? 'name' }, { where });
     },
@@ -77,7 +76,7 @@ export const salePointRoutes = [
     handler: ({ query }) => nearby(query),
   }),
   route<{ id: number }>({
-    method: 'GET', path: '/sale-points/:id', summary: 'One active sale point', access: 'public', params: idParam,
+    method: 'GET', path: '/sale-points/:id', summary: 'One active sale point', access: 'public', params: idParams,
     handler: async ({ params }) => {
       const point = await SalePoint.findOne({ where: { id: params.id, is_active: true } });
       if (!point) throw notFound('The sale point does not exist.');

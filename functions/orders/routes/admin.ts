@@ -1,4 +1,4 @@
-import { conflict, fieldError, forbidden, reply, route, type Request } from '../../kit';
+import { idParams, conflict, fieldError, forbidden, reply, route, type Request } from '../../kit';
 import { db } from '../database';
 import { seesAllOrders } from '../access';
 import { isClosed } from '../lifecycle';
@@ -6,7 +6,7 @@ import { listOrders, orderListQuery, type OrderListQuery } from '../listing';
 import { orderJson } from '../json';
 import { loadOrder, lockOrderOr404 } from '../orders';
 import { moveByHand } from '../transitions';
-import { existingStatusName, idParam, reasonField } from './orders';
+import { existingStatusName, reasonField } from './orders';
 
 /** The admin area is for staff: a customer's orders.view does not open it. */
 function staffOnly(req: Request<any, any, any>) {
@@ -41,7 +41,7 @@ export const adminRoutes = [
     },
   }),
   route<{ id: number }>({
-    method: 'GET', path: '/admin/orders/:id', summary: 'One order', access: { permission: 'orders.view' }, params: idParam,
+    method: 'GET', path: '/admin/orders/:id', summary: 'One order', access: { permission: 'orders.view' }, params: idParams,
     handler: async (req) => {
       staffOnly(req);
       return orderJson(await loadOrder(req.params.id));
@@ -49,7 +49,7 @@ export const adminRoutes = [
   }),
   route<{ id: number }, {}, AdminUpdate>({
     method: 'PUT', path: '/admin/orders/:id', summary: 'Update an order: notes, and its status (by name or id) along the lifecycle only (409 otherwise)',
-    access: { permission: 'orders.update' }, params: idParam,
+    access: { permission: 'orders.update' }, params: idParams,
     body: {
       type: 'object',
       properties: {
@@ -70,7 +70,7 @@ export const adminRoutes = [
   }),
   route<{ id: number }>({
     method: 'DELETE', path: '/admin/orders/:id', summary: 'Delete (soft) an order that is over: cancelled or refunded (409 otherwise)',
-    access: { permission: 'orders.delete' }, params: idParam, response: { status: 204 },
+    access: { permission: 'orders.delete' }, params: idParams, response: { status: 204 },
     handler: async ({ params }) => {
       await db.sequelize.transaction(async (transaction) => {
         const locked = await lockOrderOr404(params.id, transaction);

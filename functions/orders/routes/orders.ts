@@ -1,4 +1,4 @@
-import { conflict, fieldError, forbidden, hasPermission, notFound, route } from '../../kit';
+import { idParams, conflict, fieldError, forbidden, hasPermission, notFound, route } from '../../kit';
 import { db } from '../database';
 import { seesAllOrders, visibleTo } from '../access';
 import { isCancellable } from '../lifecycle';
@@ -7,7 +7,6 @@ import { orderJson } from '../json';
 import { loadOrder, lockOrderOr404, visibleOrderOr404 } from '../orders';
 import { moveByHand, moveOrder } from '../transitions';
 
-export const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };
 export const reasonField = { type: ['string', 'null'], maxLength: 255 };
 
 /** A status given by name: one of order_status (422 otherwise); whether the order may go there is the lifecycle's call. */
@@ -25,12 +24,12 @@ export const orderRoutes = [
   }),
   route<{ id: number }>({
     method: 'GET', path: '/orders/:id', summary: 'One order with items, addresses and status history (another customer\'s is a 404)',
-    access: { permission: 'orders.view' }, params: idParam,
+    access: { permission: 'orders.view' }, params: idParams,
     handler: async ({ params, user }) => orderJson(await visibleOrderOr404(params.id, user)),
   }),
   route<{ id: number }, {}, { reason?: string | null }>({
     method: 'PUT', path: '/orders/:id/cancel', summary: 'Cancel an order: its customer while pending, confirmed or processing, or orders.cancel',
-    access: 'auth', params: idParam, body: { type: 'object', properties: { reason: reasonField } },
+    access: 'auth', params: idParams, body: { type: 'object', properties: { reason: reasonField } },
     handler: async ({ params, body, user }) => {
       await db.sequelize.transaction(async (transaction) => {
         const locked = await lockOrderOr404(params.id, transaction);
@@ -45,7 +44,7 @@ export const orderRoutes = [
   }),
   route<{ id: number }, {}, { status: string; reason?: string | null }>({
     method: 'PUT', path: '/orders/:id/status', summary: "Change an order's status: legal transitions only (409 otherwise)",
-    access: { permission: 'orders.update' }, params: idParam,
+    access: { permission: 'orders.update' }, params: idParams,
     body: { type: 'object', required: ['status'], properties: { status: { type: 'string', minLength: 1, maxLength: 50 }, reason: reasonField } },
     handler: async ({ params, body, user }) => {
       const to = await existingStatusName(body.status);
