@@ -1,6 +1,7 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { log, type ReceivedEvent, type Subscription } from '../kit';
-import { contractData, EVENTS, type OrderCreated, type ProductDeleted, type ProductSnapshot, type StockChanged } from '../contracts/commerce';
+import { contractData } from '../contracts';
+import { EVENTS, type OrderCreated, type ProductDeleted, type ProductSnapshot, type StockChanged } from '../contracts/commerce';
 import { db, type ProductCopy } from './database';
 import { liveFigures, loadBaskets } from './basket';
 

@@ -4,16 +4,8 @@
  * schemas in their `emits`; consumers type their handlers with them. Money is a decimal string
  * with two decimals ("19.90"), rates a percentage string ("20.00").
  */
-import { PermanentEventError, type EventDeclaration, type ReceivedEvent } from '../kit/events/declarations';
-import { compile, fieldErrors } from '../kit/validation';
-
-const money = { type: 'string', pattern: '^-?\\d+\\.\\d{2}$' };
-const id = { type: 'integer', minimum: 1 };
-const text = { type: 'string' };
-const nullableText = { type: ['string', 'null'] };
-const timestamp = { type: 'string', format: 'date-time' };
-const object = (properties: Record<string, unknown>, required = Object.keys(properties)) => ({ type: 'object', required, properties });
-const list = (items: unknown) => ({ type: 'array', items });
+import type { EventDeclaration } from '../kit/events/declarations';
+import { id, list, money, nullableText, object, text, timestamp } from './schema';
 
 export const EVENTS = {
   productCreated: 'ecommerce.products.product.created',
@@ -149,22 +141,6 @@ export const commerceEvents: Record<string, EventDeclaration> = {
     schema: object({ id, order_id: id, tracking_number: text, from: text, to: text, location: nullableText, at: timestamp, sequence: { type: 'integer', minimum: 1 } }),
   },
 };
-
-/**
- * A consumer's reader of one event type's data: checked against the contract (on a copy, since
- * validation strips and coerces), and a permanent failure when it does not match: it can never apply.
- */
-export function contractData<T>(type: string): (event: ReceivedEvent) => T {
-  const check = compile(commerceEvents[type].schema);
-  return (event) => {
-    const data = structuredClone(event.data);
-    if (!check(data)) throw new PermanentEventError(`invalid ${type} data: the data does not match its contract: ${JSON.stringify(fieldErrors(check.errors ?? [], 'data'))}`);
-    return data as T;
-  };
-}
-
-/** The declarations a producer lists in its `emits`. */
-export const declarationsOf = (...types: string[]): EventDeclaration[] => types.map((type) => commerceEvents[type]);
 
 // ---- HTTP answers read across services ---------------------------------------------------------
 

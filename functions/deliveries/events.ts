@@ -1,5 +1,6 @@
 import { log, PermanentEventError, type ReceivedEvent, type Subscription } from '../kit';
-import { contractData, EVENTS, type OrderCancelled, type OrderConfirmed } from '../contracts/commerce';
+import { contractData } from '../contracts';
+import { EVENTS, type OrderCancelled, type OrderConfirmed } from '../contracts/commerce';
 import { CancelledOrder, Delivery, Status } from './database';
 import { createDelivery } from './deliveries';
 import { CANCELLABLE_BY_ORDER, changeStatus, type DeliveryStatus } from './lifecycle';

@@ -1,5 +1,6 @@
 import { registerService, type ServiceDefinition } from '../kit';
-import { declarationsOf, EVENTS } from '../contracts/commerce';
+import { declarationsOf } from '../contracts';
+import { EVENTS } from '../contracts/commerce';
 import { db } from './database';
 import { migrations } from './migrations';
 import { seeds } from './seeds';

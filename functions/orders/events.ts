@@ -1,5 +1,6 @@
 import type { Transaction } from 'sequelize';
-import { EVENTS, declarationsOf, type OrderCancelled, type OrderConfirmed, type OrderStatusChanged } from '../contracts/commerce';
+import { declarationsOf } from '../contracts';
+import { EVENTS, type OrderCancelled, type OrderConfirmed, type OrderStatusChanged } from '../contracts/commerce';
 import { emit } from '../kit';
 import type { Order } from './database';
 import { itemData } from './json';

@@ -1,5 +1,6 @@
 import type { Transaction } from 'sequelize';
-import { contractData, EVENTS, type DeliveryStatusChanged, type StockRejected, type StockReserved } from '../contracts/commerce';
+import { contractData } from '../contracts';
+import { EVENTS, type DeliveryStatusChanged, type StockRejected, type StockReserved } from '../contracts/commerce';
 import { PermanentEventError, type ReceivedEvent, type Subscription } from '../kit';
 import { db } from './database';
 import { emitCancelled } from './events';

@@ -1,6 +1,7 @@
 import type { Transaction } from 'sequelize';
 import { emit } from '../kit';
-import { declarationsOf, EVENTS, type ProductSnapshot, type StockChanged } from '../contracts/commerce';
+import { declarationsOf } from '../contracts';
+import { EVENTS, type ProductSnapshot, type StockChanged } from '../contracts/commerce';
 import { partsOf, vatRateOf } from './parts';
 import { placeholders, select } from './sql';
 import { forgetLists } from './lists';

@@ -1,6 +1,7 @@
 import type { Transaction } from 'sequelize';
 import { emit, PermanentEventError, type Subscription } from '../kit';
-import { contractData, EVENTS, type OrderCancelled, type OrderCreated, type OrderLine, type StockRejected } from '../contracts/commerce';
+import { contractData } from '../contracts';
+import { EVENTS, type OrderCancelled, type OrderCreated, type OrderLine, type StockRejected } from '../contracts/commerce';
 import { emitStockLevels } from './events';
 import { change, placeholders, run, select } from './sql';
 
