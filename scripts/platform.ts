@@ -69,9 +69,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   const stoppers: Array<() => Promise<void>> = [];
 
   const output = options.logDir ? 'pipe' : 'inherit';
+  // Flags Node refuses in NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile every process).
+  const nodeArgs = (env.PLATFORM_NODE_ARGS ?? '').split(' ').filter(Boolean);
   /** A Node process of the platform, its output to the console or to `<logDir>/<name>.log`. */
   const spawnLogged = (name: string, script: string, processEnv: Record<string, string>) => {
-    const child = spawn(process.execPath, [script], { env: { ...processEnv, EXIT_WITH_PARENT: 'true' }, stdio: ['ignore', output, output] });
+    const child = spawn(process.execPath, [...nodeArgs, script], { env: { ...processEnv, EXIT_WITH_PARENT: 'true' }, stdio: ['ignore', output, output] });
     if (options.logDir) {
       mkdirSync(options.logDir, { recursive: true });
       const file = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });

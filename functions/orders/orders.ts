@@ -2,6 +2,7 @@ import type { Transaction, WhereOptions } from 'sequelize';
 import { PermanentEventError, notFound, type Caller } from '../kit';
 import { db, type Order } from './database';
 import { visibleTo } from './access';
+import { statusName } from './status-rows';
 
 const fullIncludes = () => {
   const { OrderItem, OrderStatus, OrderStatusHistory } = db.models;
@@ -45,12 +46,15 @@ export interface LockedOrder {
  * changes of one order (requests, events) apply one after the other.
  */
 async function lockOrder(id: number, transaction: Transaction): Promise<LockedOrder | undefined> {
-  const { Order, OrderItem, OrderStatus } = db.models;
+  const { Order, OrderItem } = db.models;
   const order = await Order.findOne({ where: { id }, lock: transaction.LOCK.UPDATE, transaction });
   if (!order) return undefined;
-  const status = await OrderStatus.findByPk(order.status_id, { transaction, rejectOnEmpty: true });
-  order.items = await OrderItem.findAll({ where: { order_id: order.id }, order: [['id', 'ASC']], transaction });
-  return { order, status: status.name };
+  const [status, items] = await Promise.all([
+    statusName(order.status_id, transaction),
+    OrderItem.findAll({ where: { order_id: order.id }, order: [['id', 'ASC']], transaction }),
+  ]);
+  order.items = items;
+  return { order, status };
 }
 
 export async function lockOrderOr404(id: number, transaction: Transaction): Promise<LockedOrder> {

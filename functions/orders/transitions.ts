@@ -3,6 +3,7 @@ import { conflict } from '../kit';
 import { db } from './database';
 import { canMoveByHand } from './lifecycle';
 import { emitStep } from './events';
+import { lifecycleStatus } from './status-rows';
 import type { LockedOrder } from './orders';
 
 export interface Change {
@@ -20,11 +21,11 @@ const STAMPS: Record<string, 'confirmed_at' | 'shipped_at' | 'delivered_at' | 'c
  * at a time: status, its timestamp, a history row and the step's events, all in `transaction`.
  */
 export async function moveOrder(locked: LockedOrder, path: string[], change: Change, transaction: Transaction): Promise<void> {
-  const { OrderStatus, OrderStatusHistory } = db.models;
+  const { OrderStatusHistory } = db.models;
   const { order } = locked;
   for (const to of path) {
     const from = locked.status;
-    const status = await OrderStatus.findOne({ where: { name: to }, transaction, rejectOnEmpty: true });
+    const status = await lifecycleStatus(to);
     const at = new Date();
     await order.update({
       status_id: status.id,

@@ -4,7 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import { compile, fieldErrors } from '../validation';
 import { currentScope } from '../context';
 import { isProduction } from '../config';
-import { relayFor } from './relay';
+import { relayFor, SENDER_GRACE_MS } from './relay';
 import { sourceOf, type EventDeclaration } from './declarations';
 
 const declared = new Map<string, ValidateFunction>();
@@ -33,15 +33,19 @@ export async function emit(transaction: Transaction, type: string, subject: stri
   if (!isProduction()) checkEventData(type, data);
   const eventId = randomUUID();
   const sequelize = (transaction as unknown as { sequelize: Sequelize }).sequelize;
-  const now = new Date();
-  await sequelize.query(
+  const row = {
+    event_id: eventId, type, source: sourceOf(type), subject: subject === undefined ? null : String(subject), data: JSON.stringify(data),
+    request_id: currentScope()?.requestId ?? null, created_at: new Date(), attempts: 0,
+  };
+  const [id] = await sequelize.query(
     'INSERT INTO outbox_events (event_id, type, source, subject, data, request_id, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     {
-      replacements: [eventId, type, sourceOf(type), subject === undefined ? null : String(subject), JSON.stringify(data), currentScope()?.requestId ?? null, now, now],
+      // Until next_attempt_at the drain leaves the row to this process, which sends it right after the commit.
+      replacements: [row.event_id, row.type, row.source, row.subject, row.data, row.request_id, row.created_at, new Date(row.created_at.getTime() + SENDER_GRACE_MS)],
       type: QueryTypes.INSERT,
       transaction,
     },
   );
-  transaction.afterCommit(() => relayFor(sequelize).kick());
+  transaction.afterCommit(() => relayFor(sequelize).sendCommitted([{ ...row, id: String(id) }]));
   return eventId;
 }

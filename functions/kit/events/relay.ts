@@ -6,7 +6,7 @@ import { env } from '../config';
 import { log } from '../log';
 import { runOutsideScope } from '../context';
 
-interface OutboxRow {
+export interface OutboxRow {
   id: string;
   event_id: string;
   type: string;
@@ -20,6 +20,11 @@ interface OutboxRow {
 
 const BATCH = 100;
 const MAX_BACKOFF_MS = 5 * 60_000;
+/**
+ * How long the process that committed an event has to send it itself before the drain may claim
+ * it: the row's first `next_attempt_at` lies this far ahead (see `emit`).
+ */
+export const SENDER_GRACE_MS = 5_000;
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
 /** Retry delay after `attempts` failures: 0.5 s doubling, at most 5 minutes. */
@@ -61,15 +66,70 @@ export function sendToSink(sink: string, row: OutboxRow): Promise<void> {
 }
 
 /**
- * Sends a database's unsent outbox events, oldest first. One drain at a time per database and
- * process; rows are claimed with SKIP LOCKED so replicas never send the same batch together.
+ * Sends a database's outbox events to the broker. The process that committed an event sends it at
+ * once, in commit order, with one UPDATE to mark what went (`sendCommitted`); whatever that misses
+ * (the broker refused, the process died) is left to the drain, which claims unsent rows whose
+ * `next_attempt_at` has come, oldest first, with SKIP LOCKED so that replicas never send the same
+ * batch together. It runs on the periodic tick and after a failure.
  */
 export class Relay {
   private draining: Promise<void> | undefined;
   private again = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private retryDue = 0;
+  private readonly committed: OutboxRow[] = [];
+  private sendingCommitted = false;
+  private sweptAtStart = false;
 
   constructor(private readonly sequelize: Sequelize) {}
+
+  /** Sends events this process has just committed; a failure hands them (and those queued after them) to the drain. */
+  sendCommitted(rows: OutboxRow[]): void {
+    this.committed.push(...rows);
+    if (this.sendingCommitted) return;
+    this.sendingCommitted = true;
+    void runOutsideScope(async () => {
+      try {
+        while (this.committed.length) await this.sendCommittedBatch(this.committed.splice(0, BATCH));
+      } catch (error) {
+        log.error({ err: error }, 'outbox relay failed');
+      } finally {
+        this.sendingCommitted = false;
+      }
+      if (!this.sweptAtStart) {
+        // What earlier processes left behind (they died before sending) goes out now, not at the next tick.
+        this.sweptAtStart = true;
+        this.retryIn(SENDER_GRACE_MS);
+      }
+    });
+  }
+
+  private async sendCommittedBatch(rows: OutboxRow[]): Promise<void> {
+    const sink = env('K_SINK');
+    if (!sink) {
+      log.warn('K_SINK is not set: outbox events wait until it is');
+      return;
+    }
+    const sent: string[] = [];
+    try {
+      for (const row of rows) {
+        await sendToSink(sink, row);
+        sent.push(row.id);
+      }
+    } catch (error) {
+      const [failed, ...after] = [...rows.slice(sent.length), ...this.committed.splice(0)];
+      const delay = backoffMs(1);
+      await this.sequelize.query('UPDATE outbox_events SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?', {
+        replacements: [new Date(Date.now() + delay), (error as Error).message, failed.id],
+      });
+      // The drain takes the rest at once, after the failed one, keeping their order.
+      if (after.length) await this.sequelize.query('UPDATE outbox_events SET next_attempt_at = NOW(3) WHERE id IN (?)', { replacements: [after.map((r) => r.id)] });
+      log.warn({ event_id: failed.event_id, type: failed.type, retry_in_ms: delay, err: error }, 'event not accepted by the broker; will retry');
+      this.retryIn(after.length ? 0 : delay);
+    } finally {
+      if (sent.length) await this.sequelize.query('UPDATE outbox_events SET sent_at = NOW(3) WHERE id IN (?)', { replacements: [sent] });
+    }
+  }
 
   /** Starts a drain (or asks the running one to go round once more). */
   kick(): Promise<void> {
@@ -133,7 +193,10 @@ export class Relay {
 
   /** While this process lives it retries by itself; the periodic tick event covers a process that scaled to zero. */
   private retryIn(delay: number) {
-    if (this.retryTimer) return;
+    const due = Date.now() + delay;
+    if (this.retryTimer && this.retryDue <= due) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryDue = due;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       void this.kick();

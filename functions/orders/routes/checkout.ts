@@ -6,6 +6,7 @@ import { db, PAYMENT_METHODS, type Order, type PaymentMethod } from '../database
 import { amount, callerAddress, currentBasket } from '../dependencies';
 import { itemData, orderJson } from '../json';
 import { loadOrder } from '../orders';
+import { lifecycleStatus } from '../status-rows';
 
 interface CheckoutBody {
   address_id: number;
@@ -64,8 +65,8 @@ async function readSources(caller: Caller, body: CheckoutBody): Promise<Sources>
 }
 
 async function createOrder(caller: Caller, body: CheckoutBody, { basket, billing, shipping }: Sources, key: string | undefined, hash: string, transaction: Transaction): Promise<number> {
-  const { Order, OrderItem, OrderStatus, OrderStatusHistory } = db.models;
-  const pending = await OrderStatus.findOne({ where: { name: 'pending' }, transaction, rejectOnEmpty: true });
+  const { Order, OrderItem, OrderStatusHistory } = db.models;
+  const pending = await lifecycleStatus('pending');
   const order = await Order.create({
     order_number: `tmp-${randomUUID()}`,
     user_id: caller.id,
