@@ -31,6 +31,7 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
 
   if (method === 'GET') {
     switch (path) {
+      case '/live':
       case '/health':
       case '/api/health':
         return { status: 200, body: { status: 'healthy', service: 'api-gateway' } };

@@ -53,7 +53,9 @@ export function createHttpFunction(service: ServiceDefinition): HttpFunction {
   void service.database?.models;
   const router = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 });
   const builtIns: Route[] = [
-    { method: 'GET', path: '/health', summary: 'Health of the function and its database', access: 'public', handler: () => health(service) },
+    { method: 'GET', path: '/health', summary: 'Health of the function and its database (readiness)', access: 'public', handler: () => health(service) },
+    // Liveness must not depend on the database: a probe that failed with MySQL down would restart every function.
+    { method: 'GET', path: '/live', summary: 'The process answers (liveness; does not touch the database)', access: 'public', handler: () => ({ status: 'alive', service: service.name }) },
     { method: 'GET', path: '/openapi.json', summary: "This service's OpenAPI document", access: 'public', handler: () => openApiDocument(service) },
     eventReceiver(service),
   ];

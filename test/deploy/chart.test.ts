@@ -134,7 +134,7 @@ test('scale to zero by default, with max-scale, target concurrency, timeout, res
     assert.is(spec.timeoutSeconds, service.metadata.name === 'newsletters' ? 300 : 60);
     const container = spec.containers[0];
     assert.equal(container.readinessProbe.httpGet, { path: '/health', port: 8080 });
-    assert.equal(container.livenessProbe.httpGet, { path: '/health', port: 8080 });
+    assert.equal(container.livenessProbe.httpGet, { path: '/live', port: 8080 }, 'liveness does not depend on the database');
     assert.ok(container.resources.requests.memory && container.resources.limits.memory);
     assert.is(container.securityContext.allowPrivilegeEscalation, false);
     assert.is(container.securityContext.runAsNonRoot, true);

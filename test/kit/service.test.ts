@@ -11,6 +11,7 @@ import { signToken } from '../../functions/kit/jwt';
 import { conflict } from '../../functions/kit/errors';
 import { client, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
+import { serviceDatabase } from '../../functions/kit/database';
 
 /** A small declared service, no database: what every real service is made of. */
 const widgets = {
@@ -165,6 +166,26 @@ kit('GET /health names the service; a service without a database says so', async
   const res = await call('GET', '/health');
   assert.is(res.status, 200);
   assert.equal(res.body, { status: 'ok', service: 'widgets', database: 'none' });
+});
+
+kit('GET /live answers while the database is down, when GET /health says 503 (liveness vs readiness)', async () => {
+  process.env.DATABASE_URL_LIVETEST = 'mysql://root@127.0.0.1:1/nowhere';
+  const served = await serveFunction(createHttpFunction({
+    name: 'livetest', title: 'livetest', description: 'a service whose database does not answer', routes: [],
+    database: serviceDatabase('livetest', () => ({})),
+  }));
+  try {
+    const to = client(served.url);
+    const health = await to('GET', '/health');
+    assert.is(health.status, 503);
+    assert.is(health.body.database, 'down');
+    const live = await to('GET', '/live');
+    assert.is(live.status, 200);
+    assert.equal(live.body, { status: 'alive', service: 'livetest' });
+  } finally {
+    delete process.env.DATABASE_URL_LIVETEST;
+    await served.close();
+  }
 });
 
 kit.run();
