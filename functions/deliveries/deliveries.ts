@@ -1,5 +1,5 @@
 import type { CreationAttributes, Transaction, WhereOptions } from 'sequelize';
-import { emit, hasPermission, notFound, type Caller } from '../kit';
+import { emit, hasStaffPermission, notFound, type Caller } from '../kit';
 import { EVENTS, type DeliveryCreated } from '../contracts/commerce';
 import { Delivery, DeliveryEvent, SalePoint, Status, type DeliveryMethod } from './database';
 import { statusNamed } from './lifecycle';
@@ -11,11 +11,8 @@ export const deliveryInclude = () => [
   { model: DeliveryEvent, as: 'history', include: [{ model: Status, as: 'status_info' }] },
 ];
 
-/**
- * Staff holding orders.view see every delivery. A customer's orders.view covers their own
- * orders only, so a token whose only role is customer sees the deliveries of its own orders.
- */
-export const seesAllDeliveries = (caller: Caller) => hasPermission(caller, 'orders.view') && caller.roles.some((role) => role !== 'customer');
+/** Staff with orders.view see every delivery; a customer the deliveries of their own orders. */
+export const seesAllDeliveries = (caller: Caller) => hasStaffPermission(caller, 'orders.view');
 
 /** Which deliveries a caller may read. */
 export const visibleTo = (caller: Caller): WhereOptions => (seesAllDeliveries(caller) ? {} : { user_id: caller.id });

@@ -7,7 +7,7 @@ export * from './pagination';
 export * from './database';
 export * from './registry';
 export { type Migration, type Seed } from './db';
-export { type Caller, hasPermission, isSuperAdmin, signToken, verifyToken } from './jwt';
+export { type Caller, hasPermission, hasStaffPermission, isSuperAdmin, signToken, verifyToken } from './jwt';
 export { revokeToken } from './revocation';
 export { redisCounters, memoryCounters, type WindowCounters } from './ratelimit';
 export { log } from './log';

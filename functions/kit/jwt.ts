@@ -100,3 +100,11 @@ export const isSuperAdmin = (caller: Caller) => caller.roles.includes('super-adm
 export function hasPermission(caller: Caller, permission: string): boolean {
   return isSuperAdmin(caller) || caller.permissions.includes(permission);
 }
+
+/**
+ * Whether a permission opens everyone's data to the caller. Customers hold some permissions
+ * (`orders.view`) for their own data only, so it takes a role other than `customer` (staff:
+ * admin, manager, support, merchant, super-admin) as well.
+ */
+export const hasStaffPermission = (caller: Caller, permission: string): boolean =>
+  isSuperAdmin(caller) || (hasPermission(caller, permission) && caller.roles.some((role) => role !== 'customer'));

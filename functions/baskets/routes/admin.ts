@@ -1,4 +1,4 @@
-import { forbidden, listQuerySchema, notFound, paginate, reply, route, type ListQuery, type Route } from '../../kit';
+import { forbidden, hasStaffPermission, listQuerySchema, notFound, paginate, reply, route, type ListQuery, type Route } from '../../kit';
 import { db } from '../database';
 import { basketJson, basketJsonOf, loadBaskets } from '../basket';
 
@@ -34,9 +34,6 @@ export const adminBasketRoutes = [
   }),
 ];
 
-/** Customers hold `orders.view` for their own orders: it does not open everyone's baskets and codes to them. */
-const isStaff = (roles: string[]) => roles.some((role) => role !== 'customer');
-
 /**
  * The /admin routes: reads need a staff role besides the permission. Touching `db.models` first
  * defines the models the CRUD routes were declared with.
@@ -46,7 +43,8 @@ export function adminOnly(routes: Route[]): Route[] {
     ...r,
     handler(req) {
       void db.models;
-      if (r.method === 'GET' && !isStaff(req.user.roles)) throw forbidden();
+      // Customers hold `orders.view` for their own orders: it does not open everyone's baskets and codes.
+      if (r.method === 'GET' && !hasStaffPermission(req.user, 'orders.view')) throw forbidden();
       return r.handler(req);
     },
   }));
