@@ -9,7 +9,7 @@ import { onShutdown } from '../functions/kit/lifecycle';
 import { registerHttpFunction } from '../functions/kit/functions';
 import { EVENTS_PATH } from '../functions/kit/events/declarations';
 import { forward, closeUpstreams } from './proxy';
-import { enforceLimits, isSensitive } from './limits';
+import { enforceLimits, sensitiveBudget } from './limits';
 import { rabbitmqStatus, servicesStatus } from './status';
 import { DOCS_PAGE, docsAsset, platformAsyncApi, platformOpenApi } from './docs';
 
@@ -70,7 +70,7 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
   const token = bearerToken(req.headers);
   let caller: Caller | undefined;
   if (token && !(service === 'auth' && TOKEN_NOT_CHECKED.has((match[2] ?? '').replace(/\/+$/, '')))) caller = verifyToken(token);
-  await enforceLimits(caller ? `user:${caller.id}` : `ip:${ip}`, ip, isSensitive(service, method, servicePath));
+  await enforceLimits(caller ? `user:${caller.id}` : `ip:${ip}`, ip, sensitiveBudget(service, method, servicePath));
   await forward(req, res, service, servicePath, requestId, ip);
   return 'forwarded';
 }

@@ -9,7 +9,7 @@ import { memoryCounters, redisCounters, type WindowCounters } from '../functions
  */
 const store: WindowCounters = env('REDIS_URL') ? redisCounters : memoryCounters();
 
-/** Routes open to anyone that an attacker would hammer: tighter limit, per IP. */
+/** Routes open to anyone that an attacker would hammer: tighter limit, per IP and service (a login flood does not close the contact form). */
 const SENSITIVE: Array<{ service: ServiceName; method: string; path: RegExp }> = [
   { service: 'auth', method: 'POST', path: /^\/(login|register)\/?$/ },
   { service: 'newsletters', method: 'POST', path: /^\/(newsletters\/)?subscribe\/?$/ },
@@ -17,15 +17,16 @@ const SENSITIVE: Array<{ service: ServiceName; method: string; path: RegExp }> =
   { service: 'contacts', method: 'POST', path: /^\/contact\/?$/ },
 ];
 
-export const isSensitive = (service: ServiceName, method: string, path: string) =>
-  SENSITIVE.some((s) => s.service === service && s.method === method && s.path.test(path.split('?')[0]));
+/** The budget a request spends besides its client's: the service's sensitive one, or none. */
+export const sensitiveBudget = (service: ServiceName, method: string, path: string): ServiceName | undefined =>
+  SENSITIVE.some((s) => s.service === service && s.method === method && s.path.test(path.split('?')[0])) ? service : undefined;
 
 async function enforce(key: string, limit: number, message: string) {
   const state = await store.hit(`gateway:rate:${key}`, 60);
   if (state.count > limit) throw tooManyRequests(state.resetIn, message);
 }
 
-export async function enforceLimits(client: string, ip: string, sensitive: boolean): Promise<void> {
+export async function enforceLimits(client: string, ip: string, sensitive: ServiceName | undefined): Promise<void> {
   await enforce(`client:${client}`, envInt('RATE_LIMIT_PER_MINUTE', 300), 'Too many requests. Slow down.');
-  if (sensitive) await enforce(`sensitive:${ip}`, envInt('RATE_LIMIT_SENSITIVE_PER_MINUTE', 10), 'Too many attempts. Try again later.');
+  if (sensitive) await enforce(`sensitive:${sensitive}:${ip}`, envInt('RATE_LIMIT_SENSITIVE_PER_MINUTE', 10), 'Too many attempts. Try again later.');
 }
