@@ -1,0 +1,15 @@
+/** JSON Schemas shared by the sav routes. */
+import { TICKET_PRIORITIES } from '../database';
+
+/** A required text: not blank. */
+export const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' });
+export const optionalText = (maxLength: number) => ({ type: ['string', 'null'], maxLength });
+
+export const SUBJECT = text(255);
+export const DESCRIPTION = text(10_000);
+export const MESSAGE = text(10_000);
+export const PRIORITY = { type: 'string', enum: TICKET_PRIORITIES };
+export const CATEGORY = optionalText(100);
+
+/** Texts as stored: trimmed; an empty optional one is null. */
+export const clean = (value: string | null | undefined) => (typeof value === 'string' ? value.trim() || null : value ?? null);
