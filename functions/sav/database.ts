@@ -62,14 +62,15 @@ export class TicketAttachment extends Model<InferAttributes<TicketAttachment>, I
 
 function defineModels(sequelize: Sequelize) {
   const id = { type: DataTypes.INTEGER.UNSIGNED, autoIncrement: true, primaryKey: true };
-  const userId = { type: DataTypes.INTEGER.UNSIGNED, allowNull: true };
+  // A function: Sequelize writes into an attribute's definition, so no two attributes may share one.
+  const optionalId = () => ({ type: DataTypes.INTEGER.UNSIGNED, allowNull: true });
   const stamps = { created_at: DataTypes.DATE, updated_at: DataTypes.DATE };
   const paranoid = { sequelize, paranoid: true, deletedAt: 'deleted_at' } as const;
   Ticket.init(
     {
       id,
       ticket_number: { type: DataTypes.STRING(32), allowNull: false },
-      user_id: userId,
+      user_id: optionalId(),
       contact_name: DataTypes.STRING,
       contact_email: DataTypes.STRING,
       access_token_hash: DataTypes.STRING(64),
@@ -78,8 +79,8 @@ function defineModels(sequelize: Sequelize) {
       priority: { type: DataTypes.ENUM(...TICKET_PRIORITIES), allowNull: false, defaultValue: 'medium' },
       status: { type: DataTypes.ENUM(...TICKET_STATUSES), allowNull: false, defaultValue: 'open' },
       category: DataTypes.STRING(100),
-      assigned_to: userId,
-      order_id: userId,
+      assigned_to: optionalId(),
+      order_id: optionalId(),
       order_number: DataTypes.STRING(64),
       metadata: {
         // A TEXT column: MariaDB's JSON is LONGTEXT, which the mysql dialect would hand back as a string.
@@ -103,7 +104,7 @@ function defineModels(sequelize: Sequelize) {
     {
       id,
       ticket_id: { type: DataTypes.INTEGER.UNSIGNED, allowNull: false },
-      sender_id: userId,
+      sender_id: optionalId(),
       sender_type: { type: DataTypes.ENUM(...SENDER_TYPES), allowNull: false },
       message: { type: DataTypes.TEXT, allowNull: false },
       is_internal: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
@@ -117,8 +118,8 @@ function defineModels(sequelize: Sequelize) {
     {
       id,
       ticket_id: { type: DataTypes.INTEGER.UNSIGNED, allowNull: false },
-      message_id: userId,
-      uploaded_by: userId,
+      message_id: optionalId(),
+      uploaded_by: optionalId(),
       original_name: { type: DataTypes.STRING, allowNull: false },
       key: { type: DataTypes.STRING(255), allowNull: false },
       mime_type: { type: DataTypes.STRING(100), allowNull: false },

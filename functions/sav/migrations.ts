@@ -2,7 +2,8 @@ import { DataTypes } from 'sequelize';
 import type { Migration } from '../kit';
 
 const id = { type: DataTypes.INTEGER.UNSIGNED, autoIncrement: true, primaryKey: true };
-const userId = { type: DataTypes.INTEGER.UNSIGNED, allowNull: true };
+// A function: Sequelize writes into an attribute's definition, so no two attributes may share one.
+const optionalId = () => ({ type: DataTypes.INTEGER.UNSIGNED, allowNull: true });
 const text = (length = 255) => ({ type: DataTypes.STRING(length), allowNull: true });
 const stamps = { created_at: { type: DataTypes.DATE, allowNull: false }, updated_at: { type: DataTypes.DATE, allowNull: false } };
 const ticketReference = { type: DataTypes.INTEGER.UNSIGNED, allowNull: false, references: { model: 'support_tickets', key: 'id' }, onDelete: 'RESTRICT' };
@@ -19,7 +20,7 @@ export const migrations: Migration[] = [
       await queryInterface.createTable('support_tickets', {
         id,
         ticket_number: { type: DataTypes.STRING(32), allowNull: false, unique: true },
-        user_id: userId,
+        user_id: optionalId(),
         contact_name: text(),
         contact_email: text(),
         access_token_hash: text(64),
@@ -28,8 +29,8 @@ export const migrations: Migration[] = [
         priority: { type: DataTypes.ENUM('low', 'medium', 'high', 'urgent'), allowNull: false, defaultValue: 'medium' },
         status: { type: DataTypes.ENUM('open', 'in_progress', 'waiting_customer', 'resolved', 'closed'), allowNull: false, defaultValue: 'open' },
         category: text(100),
-        assigned_to: userId,
-        order_id: userId,
+        assigned_to: optionalId(),
+        order_id: optionalId(),
         order_number: text(64),
         metadata: { type: DataTypes.TEXT, allowNull: true },
         resolved_at: { type: DataTypes.DATE, allowNull: true },
@@ -45,7 +46,7 @@ export const migrations: Migration[] = [
       await queryInterface.createTable('ticket_messages', {
         id,
         ticket_id: ticketReference,
-        sender_id: userId,
+        sender_id: optionalId(),
         sender_type: { type: DataTypes.ENUM('customer', 'agent'), allowNull: false },
         message: { type: DataTypes.TEXT, allowNull: false },
         is_internal: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
@@ -59,8 +60,8 @@ export const migrations: Migration[] = [
       await queryInterface.createTable('ticket_attachments', {
         id,
         ticket_id: ticketReference,
-        message_id: { ...userId, references: { model: 'ticket_messages', key: 'id' }, onDelete: 'SET NULL' },
-        uploaded_by: userId,
+        message_id: { ...optionalId(), references: { model: 'ticket_messages', key: 'id' }, onDelete: 'SET NULL' },
+        uploaded_by: optionalId(),
         original_name: { type: DataTypes.STRING, allowNull: false },
         key: { type: DataTypes.STRING(255), allowNull: false },
         mime_type: { type: DataTypes.STRING(100), allowNull: false },
