@@ -152,7 +152,9 @@ export function downloadUrl(bucket: Bucket, key: string, attachmentName?: string
  */
 export function attachmentDisposition(name: string): string {
   const clean = sanitizeFilename(name);
-  const ascii = clean.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/[\\%]/g, '').trim() || 'file';
+  const stripped = clean.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/[\\%]/g, '').trim();
+  // Nothing but an extension left (a name all in another script): `file.txt`.
+  const ascii = !stripped || stripped.startsWith('.') ? `file${stripped}` : stripped;
   if (ascii === clean) return `attachment; filename="${clean}"`;
   const encoded = encodeURIComponent(clean).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;

@@ -19,6 +19,7 @@ export const attachmentJson = (attachment: TicketAttachment) => ({
   message_id: attachment.message_id,
   uploaded_by: attachment.uploaded_by,
   original_name: attachment.original_name,
+  key: attachment.key,
   mime_type: attachment.mime_type,
   size: attachment.size,
   created_at: attachment.created_at,
