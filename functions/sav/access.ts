@@ -22,8 +22,16 @@ export async function ticketFor(caller: Caller, id: number, transaction?: Transa
  * may always. A caller who cannot see the ticket got a 404 before this.
  */
 export function ensureMayChange(caller: Caller, ticket: Ticket, permission = 'support.respond'): void {
-  if (ticket.user_id === caller.id) return;
+  if (ticket.user_id !== caller.id) ensurePermission(caller, permission);
+}
+
+export function ensurePermission(caller: Caller, permission: string): void {
   if (!hasPermission(caller, permission)) throw forbidden(`This action needs the ${permission} permission.`);
+}
+
+/** A message or an attachment is changed by who wrote it, or by staff with support.respond. */
+export function ensureAuthorOrResponder(caller: Caller, authorId: number | null, noun: string): void {
+  if (authorId !== caller.id && !hasPermission(caller, 'support.respond')) throw forbidden(`Only its author or an agent (support.respond) may do this to a ${noun}.`);
 }
 
 /** Messages the caller may see: customers never see internal notes. */

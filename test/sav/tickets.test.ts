@@ -55,6 +55,7 @@ it('bad input names the field (422); no token 401', async () => {
   await bad({ subject: 'x', description: 'y', priority: 'critical' }, 'priority');
   await bad({ subject: 'x'.repeat(256), description: 'y' }, 'subject');
   await bad({ subject: 'x', description: 'y', order_id: 'abc' }, 'order_id');
+  await bad({ subject: 'x', description: 'y', order_id: 99_999_999_999 }, 'order_id');
   assert.is((await call('POST', '/tickets', { body: { subject: 'x', description: 'y' } })).status, 401);
   assert.is((await call('GET', '/tickets')).status, 401);
   const malformed = await call('POST', '/tickets', { token: me.token, raw: '{"subject": ' });

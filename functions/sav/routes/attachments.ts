@@ -1,8 +1,9 @@
-import { conflict, fieldError, files, forbidden, hasPermission, idParams, listQuerySchema, paginate, reply, route, type ListQuery } from '../../kit';
+import { conflict, fieldError, files, idParams, listQuerySchema, paginate, reply, route, type ListQuery } from '../../kit';
 import { db, TicketAttachment } from '../database';
-import { isAgent, ticketFor } from '../access';
+import { ensureAuthorOrResponder, ticketFor } from '../access';
 import { attachmentJson } from '../json';
 import { ensureNotClosed } from '../lifecycle';
+import { NULLABLE_ID } from './fields';
 import { attachmentFor, BUCKET, keyPrefix, messageOfTicket, removeObjects, visibleAttachments } from '../attachments';
 
 const attachmentParams = { type: 'object', required: ['aid'], properties: { aid: { type: 'integer', minimum: 1 } } };
@@ -39,7 +40,7 @@ export const attachmentRoutes = [
       properties: {
         ...files.uploadConfirmSchema.properties,
         filename: { type: 'string', maxLength: 255, description: 'the original file name (sanitized)' },
-        message_id: { type: ['integer', 'null'], minimum: 1 },
+        message_id: NULLABLE_ID,
       },
     },
     handler: async ({ user, params, body }) => {
@@ -70,7 +71,7 @@ export const attachmentRoutes = [
     handler: async ({ user, params }) => {
       const key = await db.sequelize.transaction(async (transaction) => {
         const attachment = await attachmentFor(user, params.aid, transaction);
-        if (attachment.uploaded_by !== user.id && !(isAgent(user) && hasPermission(user, 'support.respond'))) throw forbidden('Only its uploader or an agent may delete an attachment.');
+        ensureAuthorOrResponder(user, attachment.uploaded_by, 'attachment');
         await attachment.destroy({ transaction });
         return attachment.key;
       });

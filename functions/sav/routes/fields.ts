@@ -13,3 +13,7 @@ export const CATEGORY = optionalText(100);
 
 /** Texts as stored: trimmed; an empty optional one is null. */
 export const clean = (value: string | null | undefined) => (typeof value === 'string' ? value.trim() || null : value ?? null);
+
+/** A row id as stored (INT UNSIGNED): a larger one would be a database error, not a 4xx. */
+export const ID = { type: 'integer', minimum: 1, maximum: 4_294_967_295 };
+export const NULLABLE_ID = { ...ID, type: ['integer', 'null'] };

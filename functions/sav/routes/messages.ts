@@ -1,12 +1,12 @@
 import type { ResultSetHeader } from 'mysql2';
 import type { Transaction } from 'sequelize';
-import { forbidden, hasPermission, idParams, listQuerySchema, notFound, paginate, reply, route, statements, type Caller, type ListQuery } from '../../kit';
+import { forbidden, idParams, listQuerySchema, notFound, paginate, reply, route, statements, type Caller, type ListQuery } from '../../kit';
 import { db, TicketMessage, type SenderType } from '../database';
-import { isAgent, ticketFor, visibleMessages } from '../access';
+import { ensureAuthorOrResponder, isAgent, ticketFor, visibleMessages } from '../access';
 import { messageJson } from '../json';
 import { addMessage } from '../messages';
 import { ensureNotClosed } from '../lifecycle';
-import { MESSAGE } from './fields';
+import { ID, MESSAGE } from './fields';
 
 const { run, select } = statements('sav');
 
@@ -77,7 +77,7 @@ export const messageRoutes = [
   }),
   route<{}, {}, { ticket_id?: number }>({
     method: 'POST', path: '/messages/mark-all-read', summary: 'Mark every unread message from the other side as read (of one ticket with ticket_id)', access: 'auth',
-    body: { type: 'object', properties: { ticket_id: { type: 'integer', minimum: 1 } } }, response: { status: 200 },
+    body: { type: 'object', properties: { ticket_id: ID } }, response: { status: 200 },
     handler: async ({ user, body }) => {
       if (body.ticket_id !== undefined) await ticketFor(user, body.ticket_id);
       const unread = unreadFor(user, body.ticket_id);
@@ -111,7 +111,7 @@ export const messageRoutes = [
     handler: async ({ user, params }) => {
       await db.sequelize.transaction(async (transaction) => {
         const message = await messageFor(user, params.mid, transaction);
-        if (message.sender_id !== user.id && !(isAgent(user) && hasPermission(user, 'support.respond'))) throw forbidden('Only its author or an agent may delete a message.');
+        ensureAuthorOrResponder(user, message.sender_id, 'message');
         ensureNotClosed(await ticketFor(user, message.ticket_id, transaction));
         await message.destroy({ transaction });
       });

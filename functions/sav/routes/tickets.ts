@@ -1,13 +1,13 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { conflict, escapeLike, forbidden, hasPermission, idParams, invalid, listQuerySchema, paginate, reply, route, type Caller, type ListQuery } from '../../kit';
+import { conflict, escapeLike, idParams, invalid, listQuerySchema, paginate, reply, route, type Caller, type ListQuery } from '../../kit';
 import type { TicketPriority, TicketStatus } from '../../contracts/engagement';
 import { db, Ticket, TICKET_PRIORITIES, TICKET_STATUSES } from '../database';
-import { ensureMayChange, isAgent, ticketFor, visibleTickets } from '../access';
+import { ensureMayChange, ensurePermission, isAgent, ticketFor, visibleTickets } from '../access';
 import { ensureAgent } from '../agents';
 import { changeStatus, ensureCanMove, ensureNotClosed } from '../lifecycle';
 import { openTicket, ticketJson, ticketWithThread } from '../tickets';
 import { ticketStatistics } from '../statistics';
-import { CATEGORY, clean, DESCRIPTION, MESSAGE, PRIORITY, SUBJECT } from './fields';
+import { CATEGORY, clean, DESCRIPTION, MESSAGE, NULLABLE_ID, PRIORITY, SUBJECT } from './fields';
 
 type TicketListQuery = ListQuery & {
   status?: TicketStatus; priority?: TicketPriority; category?: string; assigned_to?: string; user_id?: number; order_id?: number; search?: string;
@@ -29,9 +29,9 @@ interface TicketChange extends TicketBody {
 
 const ticketFields = {
   subject: SUBJECT, description: DESCRIPTION, message: MESSAGE, priority: PRIORITY, category: CATEGORY,
-  order_id: { type: ['integer', 'null'], minimum: 1 },
+  order_id: NULLABLE_ID,
 };
-const assignee = { type: ['integer', 'null'], minimum: 1 };
+const assignee = NULLABLE_ID;
 
 const listQuery = listQuerySchema(['id', 'ticket_number', 'created_at', 'updated_at', 'priority', 'status', 'resolved_at'], {
   status: { type: 'string', enum: TICKET_STATUSES },
@@ -67,10 +67,6 @@ function ticketValues(body: TicketBody) {
     ...(body.order_id !== undefined ? { order_id: body.order_id } : {}),
   };
 }
-
-const mustHold = (caller: Caller, permission: string) => {
-  if (!hasPermission(caller, permission)) throw forbidden(`This action needs the ${permission} permission.`);
-};
 
 export const ticketRoutes = [
   route<{}, TicketListQuery>({
@@ -115,7 +111,7 @@ export const ticketRoutes = [
         if (staff && body.assigned_to !== undefined) await ticket.update({ assigned_to: body.assigned_to }, { transaction });
         await ticket.update(ticketValues(body), { transaction });
         if (staff && body.status !== undefined && body.status !== ticket.status) {
-          if (body.status === 'closed') mustHold(user, 'support.close');
+          if (body.status === 'closed') ensurePermission(user, 'support.close');
           await changeStatus(ticket, body.status, user.id, transaction);
         }
       });
