@@ -122,11 +122,14 @@ it('lists filter by status, priority, category, assigned_to (id, me, none), orde
   assert.equal(await ids('search=twice'), [urgent.id]);
   assert.equal(await ids(`search=${urgent.ticket_number}`), [urgent.id]);
   assert.equal(await ids('search=100%25'), [], 'LIKE wildcards are literal');
+  const today = new Date().toISOString().slice(0, 10);
+  assert.equal(await ids(`date_from=${today}&date_to=${today}&sort=id`), [low.id, urgent.id, other.id]);
+  assert.equal(await ids('date_to=2020-01-01'), []);
   assert.equal(await ids('sort=-priority'), [urgent.id, other.id, low.id]);
   assert.equal(await ids('sort=id', me.token), [low.id, urgent.id, other.id]);
   const page = await call('GET', `/tickets?category=${tag}&per_page=2&page=2&sort=id`, { token: support.token });
   assert.equal([page.body.total, page.body.per_page, page.body.current_page, page.body.last_page, page.body.data.length], [3, 2, 2, 2, 1]);
-  for (const query of ['status=pending', 'priority=critical', 'sort=subject', 'per_page=101', 'page=0', 'assigned_to=someone', 'order_id=x']) {
+  for (const query of ['date_from=yesterday', 'date_to=2026-13-01', 'status=pending', 'priority=critical', 'sort=subject', 'per_page=101', 'page=0', 'assigned_to=someone', 'order_id=x']) {
     const res = await call('GET', `/tickets?${query}`, { token: support.token });
     assert.is(res.status, 422, `${query}: ${res.text}`);
   }

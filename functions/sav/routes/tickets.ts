@@ -11,6 +11,7 @@ import { CATEGORY, clean, DESCRIPTION, MESSAGE, NULLABLE_ID, PRIORITY, SUBJECT }
 
 type TicketListQuery = ListQuery & {
   status?: TicketStatus; priority?: TicketPriority; category?: string; assigned_to?: string; user_id?: number; order_id?: number; search?: string;
+  date_from?: string; date_to?: string;
 };
 
 interface TicketBody {
@@ -41,12 +42,20 @@ const listQuery = listQuerySchema(['id', 'ticket_number', 'created_at', 'updated
   user_id: { type: 'integer', minimum: 1, description: 'staff only' },
   order_id: { type: 'integer', minimum: 1 },
   search: { type: 'string', maxLength: 100, description: 'in the number, subject, description and contact e-mail' },
+  date_from: { type: 'string', format: 'date', description: 'created on or after this day (UTC)' },
+  date_to: { type: 'string', format: 'date', description: 'created on or before this day (UTC)' },
 });
 
 function listFilters(query: TicketListQuery, caller: Caller): WhereOptions<Ticket> {
   const where: Record<string | symbol, unknown> = {};
   for (const field of ['status', 'priority', 'category', 'order_id', 'user_id'] as const) if (query[field] !== undefined) where[field] = query[field];
   if (query.assigned_to !== undefined) where.assigned_to = query.assigned_to === 'none' ? null : query.assigned_to === 'me' ? caller.id : Number(query.assigned_to);
+  if (query.date_from || query.date_to) {
+    where.created_at = {
+      ...(query.date_from ? { [Op.gte]: new Date(`${query.date_from}T00:00:00Z`) } : {}),
+      ...(query.date_to ? { [Op.lt]: new Date(Date.parse(`${query.date_to}T00:00:00Z`) + 86_400_000) } : {}),
+    };
+  }
   const search = query.search?.trim();
   if (search) {
     const like = { [Op.like]: `%${escapeLike(search)}%` };
@@ -70,7 +79,7 @@ function ticketValues(body: TicketBody) {
 
 export const ticketRoutes = [
   route<{}, TicketListQuery>({
-    method: 'GET', path: '/tickets', summary: "Tickets: a customer's own, or every one for support staff; filters status, priority, category, assigned_to, user_id, order_id, search",
+    method: 'GET', path: '/tickets', summary: "Tickets: a customer's own, or every one for support staff; filters status, priority, category, assigned_to, user_id, order_id, date_from, date_to, search",
     access: 'auth', query: listQuery,
     handler: async ({ user, query }) => {
       const page = await paginate(Ticket, { ...query, sort: query.sort ?? '-id' }, { where: listFilters(query, user) });
