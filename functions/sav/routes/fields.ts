@@ -17,3 +17,6 @@ export const clean = (value: string | null | undefined) => (typeof value === 'st
 /** A row id as stored (INT UNSIGNED): a larger one would be a database error, not a 4xx. */
 export const ID = { type: 'integer', minimum: 1, maximum: 4_294_967_295 };
 export const NULLABLE_ID = { ...ID, type: ['integer', 'null'] };
+
+/** `message` is another name for `description` (the older contact forms send it). */
+export const descriptionOf = (body: { description?: string; message?: string }) => clean(body.description) ?? clean(body.message);

@@ -4,7 +4,7 @@ import { messageJson } from '../json';
 import { addMessage } from '../messages';
 import { newAccessToken, presentedToken, publicTicket } from '../public-access';
 import { openTicket, ticketJson, ticketWithThread } from '../tickets';
-import { CATEGORY, clean, DESCRIPTION, MESSAGE, PRIORITY, SUBJECT, optionalText, text } from './fields';
+import { CATEGORY, clean, descriptionOf, DESCRIPTION, MESSAGE, PRIORITY, SUBJECT, optionalText, text } from './fields';
 import type { TicketPriority } from '../../contracts/engagement';
 
 interface PublicTicketBody {
@@ -12,7 +12,6 @@ interface PublicTicketBody {
   email: string;
   subject: string;
   description?: string;
-  /** Another name for `description` (the older contact forms send it). */
   message?: string;
   category?: string | null;
   priority?: TicketPriority;
@@ -34,7 +33,7 @@ export const publicRoutes = [
       },
     },
     handler: async ({ body, ip, headers }) => {
-      const description = clean(body.description) ?? clean(body.message);
+      const description = descriptionOf(body);
       if (!description) throw invalid({ description: ['The description field is required (or send it as message).'] });
       const access = newAccessToken();
       const ticket = await db.sequelize.transaction((transaction) => openTicket({

@@ -7,7 +7,7 @@ import { ensureAgent } from '../agents';
 import { changeStatus, ensureCanMove, ensureNotClosed } from '../lifecycle';
 import { openTicket, ticketJson, ticketWithThread } from '../tickets';
 import { ticketStatistics } from '../statistics';
-import { CATEGORY, clean, DESCRIPTION, MESSAGE, NULLABLE_ID, PRIORITY, SUBJECT } from './fields';
+import { CATEGORY, clean, descriptionOf, DESCRIPTION, MESSAGE, NULLABLE_ID, PRIORITY, SUBJECT } from './fields';
 
 type TicketListQuery = ListQuery & {
   status?: TicketStatus; priority?: TicketPriority; category?: string; assigned_to?: string; user_id?: number; order_id?: number; search?: string;
@@ -65,9 +65,9 @@ function listFilters(query: TicketListQuery, caller: Caller): WhereOptions<Ticke
   return { ...where, ...visibleTickets(caller) } as WhereOptions<Ticket>;
 }
 
-/** What a ticket body's texts are stored as; `message` is another name for `description`. */
+/** What a ticket body's texts are stored as. */
 function ticketValues(body: TicketBody) {
-  const description = clean(body.description) ?? clean(body.message);
+  const description = descriptionOf(body);
   return {
     ...(body.subject !== undefined ? { subject: body.subject.trim() } : {}),
     ...(description ? { description } : {}),
