@@ -1,7 +1,7 @@
 import type { ResultSetHeader } from 'mysql2';
 import type { Transaction } from 'sequelize';
 import { forbidden, idParams, listQuerySchema, notFound, paginate, reply, route, statements, type Caller, type ListQuery } from '../../kit';
-import { db, TicketMessage, type SenderType } from '../database';
+import { db, TicketMessage, type SenderType, type Ticket } from '../database';
 import { ensureAuthorOrResponder, isAgent, ticketFor, visibleMessages } from '../access';
 import { messageJson } from '../json';
 import { addMessage } from '../messages';
@@ -14,12 +14,11 @@ const sideOf = (caller: Caller): SenderType => (isAgent(caller) ? 'agent' : 'cus
 /** Whose messages the caller reads: a customer reads the agents', an agent the customers'. */
 const otherSide = (caller: Caller): SenderType => (isAgent(caller) ? 'customer' : 'agent');
 
-/** A message the caller may see (on a ticket they may see; no internal note for a customer). */
-async function messageFor(caller: Caller, id: number, transaction?: Transaction): Promise<TicketMessage> {
+/** A message the caller may see, with its ticket (one they may see; no internal note for a customer). */
+async function messageFor(caller: Caller, id: number, transaction?: Transaction): Promise<{ message: TicketMessage; ticket: Ticket }> {
   const message = await TicketMessage.findOne({ where: { id, ...visibleMessages(caller) }, transaction, lock: transaction ? transaction.LOCK.UPDATE : undefined });
   if (!message) throw notFound('The message does not exist.');
-  await ticketFor(caller, message.ticket_id, transaction);
-  return message;
+  return { message, ticket: await ticketFor(caller, message.ticket_id, transaction) };
 }
 
 /**
@@ -87,22 +86,22 @@ export const messageRoutes = [
   }),
   route<{ mid: number }>({
     method: 'GET', path: '/messages/:mid', summary: 'One message', access: 'auth', params: messageParams,
-    handler: async ({ user, params }) => messageJson(await messageFor(user, params.mid)),
+    handler: async ({ user, params }) => messageJson((await messageFor(user, params.mid)).message),
   }),
   route<{ mid: number }, {}, Partial<MessageBody>>({
     method: 'PUT', path: '/messages/:mid', summary: 'Edit a message (its author only; is_internal for staff)', access: 'auth', params: messageParams,
     body: { type: 'object', properties: { message: MESSAGE, is_internal: { type: 'boolean' } } },
     handler: async ({ user, params, body }) => {
       await db.sequelize.transaction(async (transaction) => {
-        const message = await messageFor(user, params.mid, transaction);
+        const { message, ticket } = await messageFor(user, params.mid, transaction);
         if (message.sender_id !== user.id) throw forbidden('Only its author may edit a message.');
-        ensureNotClosed(await ticketFor(user, message.ticket_id, transaction));
+        ensureNotClosed(ticket);
         await message.update({
           ...(body.message !== undefined ? { message: body.message.trim() } : {}),
           ...(body.is_internal !== undefined && isAgent(user) ? { is_internal: body.is_internal } : {}),
         }, { transaction });
       });
-      return messageJson(await messageFor(user, params.mid));
+      return messageJson((await messageFor(user, params.mid)).message);
     },
   }),
   route<{ mid: number }>({
@@ -110,9 +109,9 @@ export const messageRoutes = [
     response: { status: 204 },
     handler: async ({ user, params }) => {
       await db.sequelize.transaction(async (transaction) => {
-        const message = await messageFor(user, params.mid, transaction);
+        const { message, ticket } = await messageFor(user, params.mid, transaction);
         ensureAuthorOrResponder(user, message.sender_id, 'message');
-        ensureNotClosed(await ticketFor(user, message.ticket_id, transaction));
+        ensureNotClosed(ticket);
         await message.destroy({ transaction });
       });
       return reply.noContent();
@@ -122,7 +121,7 @@ export const messageRoutes = [
     method: 'POST', path: '/messages/:mid/mark-read', summary: 'Mark a message from the other side as read (the caller\'s own stay as they are)', access: 'auth',
     params: messageParams, response: { status: 200 },
     handler: async ({ user, params }) => {
-      const message = await messageFor(user, params.mid);
+      const { message } = await messageFor(user, params.mid);
       if (message.sender_type === otherSide(user) && message.read_at === null) await message.update({ read_at: new Date() });
       return messageJson(message);
     },
