@@ -38,6 +38,8 @@ it('assign: to a real agent (checked with auth), an open ticket goes in progress
   assert.is((await assign({ assigned_to: 'bob' })).status, 422);
   assert.is((await assign({ assigned_to: colleague.id }, support.token, freshId())).status, 404);
 
+  assert.is((await call('PUT', `/tickets/${ticket.id}`, { token: support.token, body: { assigned_to: plainCustomer.id } })).status, 422, 'PUT checks the assignee too');
+  assert.is((await call('PUT', `/tickets/${ticket.id}`, { token: tokens.viewer(), body: { assigned_to: colleague.id } })).status, 403);
   const assigned = await assign({ assigned_to: colleague.id, status: 'closed' });
   assert.is(assigned.status, 200, assigned.text);
   assert.equal([assigned.body.assigned_to, assigned.body.status], [colleague.id, 'in_progress']);

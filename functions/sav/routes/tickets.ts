@@ -110,14 +110,16 @@ export const ticketRoutes = [
     method: 'PUT', path: '/tickets/:id', summary: 'Change a ticket (only the fields sent); status and assigned_to are for staff (support.respond; closing support.close)',
     access: 'auth', params: idParams, body: { type: 'object', properties: { ...ticketFields, status: { type: 'string', enum: TICKET_STATUSES }, assigned_to: assignee } },
     handler: async ({ user, params, body }) => {
+      // A customer's status and assigned_to are ignored, as any field they may not set.
       const staff = isAgent(user);
-      if (staff && body.assigned_to) await ensureAgent(body.assigned_to, user);
+      const assigning = staff && body.assigned_to !== undefined;
+      if (assigning) ensurePermission(user, 'support.respond');
+      if (assigning && body.assigned_to !== null) await ensureAgent(body.assigned_to!, user);
       await db.sequelize.transaction(async (transaction) => {
         const ticket = await ticketFor(user, params.id, transaction);
         ensureMayChange(user, ticket);
         ensureNotClosed(ticket);
-        // A customer's status and assigned_to are ignored, as any field they may not set.
-        if (staff && body.assigned_to !== undefined) await ticket.update({ assigned_to: body.assigned_to }, { transaction });
+        if (assigning) await ticket.update({ assigned_to: body.assigned_to }, { transaction });
         await ticket.update(ticketValues(body), { transaction });
         if (staff && body.status !== undefined && body.status !== ticket.status) {
           if (body.status === 'closed') ensurePermission(user, 'support.close');
