@@ -3,10 +3,10 @@ import { db, TicketAttachment } from '../database';
 import { ensureAuthorOrResponder, ticketFor } from '../access';
 import { attachmentJson } from '../json';
 import { ensureNotClosed } from '../lifecycle';
-import { NULLABLE_ID } from './fields';
+import { idParam, NULLABLE_ID } from './fields';
 import { attachmentFor, BUCKET, keyPrefix, messageOfTicket, removeObjects, visibleAttachments } from '../attachments';
 
-const attachmentParams = { type: 'object', required: ['aid'], properties: { aid: { type: 'integer', minimum: 1 } } };
+const attachmentParams = idParam('aid');
 
 interface ConfirmBody {
   key: string;

@@ -1,13 +1,10 @@
 /** JSON Schemas shared by the sav routes. */
+import { optionalText, requiredText } from '../../kit';
 import { TICKET_PRIORITIES } from '../database';
 
-/** A required text: not blank. */
-export const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' });
-export const optionalText = (maxLength: number) => ({ type: ['string', 'null'], maxLength });
-
-export const SUBJECT = text(255);
-export const DESCRIPTION = text(10_000);
-export const MESSAGE = text(10_000);
+export const SUBJECT = requiredText(255);
+export const DESCRIPTION = requiredText(10_000);
+export const MESSAGE = requiredText(10_000);
 export const PRIORITY = { type: 'string', enum: TICKET_PRIORITIES };
 export const CATEGORY = optionalText(100);
 
@@ -20,3 +17,6 @@ export const NULLABLE_ID = { ...ID, type: ['integer', 'null'] };
 
 /** `message` is another name for `description` (the older contact forms send it). */
 export const descriptionOf = (body: { description?: string; message?: string }) => clean(body.description) ?? clean(body.message);
+
+/** The params of a route on one row whose id is named `name` (`/messages/:mid`). */
+export const idParam = (name: string) => ({ type: 'object', required: [name], properties: { [name]: { type: 'integer', minimum: 1 } } });

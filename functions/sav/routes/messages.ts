@@ -6,7 +6,7 @@ import { ensureAuthorOrResponder, isAgent, ticketFor, visibleMessages } from '..
 import { messageJson } from '../json';
 import { addMessage } from '../messages';
 import { ensureNotClosed } from '../lifecycle';
-import { ID, MESSAGE } from './fields';
+import { ID, idParam, MESSAGE } from './fields';
 
 const { run, select } = statements('sav');
 
@@ -39,7 +39,7 @@ function unreadFor(caller: Caller, ticketId?: number): { sql: string; params: Ar
   return { sql: `ticket_messages m JOIN support_tickets t ON t.id = m.ticket_id WHERE ${conditions.join(' AND ')}`, params };
 }
 
-const messageParams = { type: 'object', required: ['mid'], properties: { mid: { type: 'integer', minimum: 1 } } };
+const messageParams = idParam('mid');
 type MessageBody = { message: string; is_internal?: boolean };
 
 export const messageRoutes = [

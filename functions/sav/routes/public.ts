@@ -1,10 +1,10 @@
 import { db } from '../database';
-import { invalid, reply, route } from '../../kit';
+import { invalid, optionalText, reply, requiredText, route } from '../../kit';
 import { messageJson } from '../json';
 import { addMessage } from '../messages';
 import { newAccessToken, presentedToken, publicTicket } from '../public-access';
 import { openTicket, ticketJson, ticketWithThread } from '../tickets';
-import { CATEGORY, clean, descriptionOf, DESCRIPTION, MESSAGE, PRIORITY, SUBJECT, optionalText, text } from './fields';
+import { CATEGORY, clean, descriptionOf, DESCRIPTION, MESSAGE, PRIORITY, SUBJECT } from './fields';
 import type { TicketPriority } from '../../contracts/engagement';
 
 interface PublicTicketBody {
@@ -19,7 +19,7 @@ interface PublicTicketBody {
 }
 
 const tokenQuery = { type: 'object', properties: { token: { type: 'string', minLength: 1, maxLength: 200 } } };
-const referenceParams = (name: string) => ({ type: 'object', required: [name], properties: { [name]: text(64) } });
+const referenceParams = (name: string) => ({ type: 'object', required: [name], properties: { [name]: requiredText(64) } });
 
 export const publicRoutes = [
   route<{}, {}, PublicTicketBody>({
