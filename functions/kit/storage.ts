@@ -140,10 +140,15 @@ async function readHead(bucket: Bucket, key: string, length: number): Promise<Bu
   return Buffer.concat(chunks).subarray(0, length);
 }
 
-/** A presigned GET, 15 minutes; `attachmentName` makes browsers download rather than display. */
-export function downloadUrl(bucket: Bucket, key: string, attachmentName?: string): Promise<string> {
-  const headers = attachmentName ? { 'response-content-disposition': attachmentDisposition(attachmentName) } : undefined;
-  return storage().presignedGetObject(bucket, key, URL_TTL_SECONDS(), headers);
+/**
+ * A presigned GET, 15 minutes; `attachmentName` makes browsers download rather than display, and
+ * `contentType` (the checked type) overrides whatever type the uploader's PUT claimed.
+ */
+export function downloadUrl(bucket: Bucket, key: string, attachmentName?: string, contentType?: string): Promise<string> {
+  const headers: Record<string, string> = {};
+  if (attachmentName) headers['response-content-disposition'] = attachmentDisposition(attachmentName);
+  if (contentType) headers['response-content-type'] = contentType;
+  return storage().presignedGetObject(bucket, key, URL_TTL_SECONDS(), Object.keys(headers).length ? headers : undefined);
 }
 
 /**

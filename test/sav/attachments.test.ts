@@ -62,6 +62,17 @@ it('PDF, text and images are accepted: upload-url under the ticket, confirm 201,
   assert.is((await call('GET', `/tickets/${ticket.id}`, { token: me.token })).body.attachments.length, 6);
 });
 
+it('a download is served as the checked type, whatever type the upload claimed', async () => {
+  const me = customer();
+  const ticket = await newTicket(call, me.token);
+  const target = await call('POST', `/tickets/${ticket.id}/attachments/upload-url`, { token: me.token, body: { filename: 'page.png', content_type: 'image/png', size: FILES['image/png'].length } });
+  assert.is((await fetch(target.body.url, { method: 'PUT', headers: { 'Content-Type': 'text/html' }, body: FILES['image/png'] })).status, 200);
+  const attachment = (await confirm(ticket.id, me.token, { key: target.body.key, filename: 'page.png' })).body;
+  const fetched = await fetch((await call('GET', `/attachments/${attachment.id}/download`, { token: me.token })).body.url);
+  assert.is(fetched.headers.get('content-type'), 'image/png');
+  assert.match(fetched.headers.get('content-disposition') ?? '', /^attachment;/);
+});
+
 it('the original name is sanitized, and a non-ASCII one downloads under its UTF-8 name', async () => {
   const me = customer();
   const ticket = await newTicket(call, me.token);

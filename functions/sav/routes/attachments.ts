@@ -61,7 +61,7 @@ export const attachmentRoutes = [
     params: attachmentParams,
     handler: async ({ user, params }) => {
       const attachment = await attachmentFor(user, params.aid);
-      const url = await files.downloadUrl(BUCKET, attachment.key, attachment.original_name);
+      const url = await files.downloadUrl(BUCKET, attachment.key, attachment.original_name, attachment.mime_type);
       return { url, method: 'GET', expires_at: files.expiresAt(), ...attachmentJson(attachment) };
     },
   }),
