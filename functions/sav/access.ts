@@ -1,4 +1,4 @@
-import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import type { Transaction, WhereOptions } from 'sequelize';
 import { forbidden, hasPermission, notFound, type Caller } from '../kit';
 import { Ticket } from './database';
 
@@ -35,4 +35,4 @@ export function ensureAuthorOrResponder(caller: Caller, authorId: number | null,
 }
 
 /** Messages the caller may see: customers never see internal notes. */
-export const visibleMessages = (caller: Caller | undefined) => (caller && isAgent(caller) ? {} : { is_internal: { [Op.eq]: false } });
+export const visibleMessages = (caller: Caller | undefined) => (caller && isAgent(caller) ? {} : { is_internal: false });

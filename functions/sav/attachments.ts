@@ -1,7 +1,7 @@
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { files, log, notFound, type Caller } from '../kit';
 import { db, TicketAttachment, TicketMessage } from './database';
-import { isAgent, ticketFor } from './access';
+import { isAgent, ticketFor, visibleMessages } from './access';
 
 export const BUCKET = 'sav';
 export const keyPrefix = (ticketId: number) => `ticket/${ticketId}/`;
@@ -29,7 +29,7 @@ export async function attachmentFor(caller: Caller, id: number, transaction?: Tr
 
 /** A message of this ticket the caller may see, to attach a file to. */
 export async function messageOfTicket(caller: Caller, ticketId: number, messageId: number, transaction?: Transaction): Promise<TicketMessage | null> {
-  return TicketMessage.findOne({ where: { id: messageId, ticket_id: ticketId, ...(isAgent(caller) ? {} : { is_internal: false }) }, transaction });
+  return TicketMessage.findOne({ where: { id: messageId, ticket_id: ticketId, ...visibleMessages(caller) }, transaction });
 }
 
 /** Removes stored objects once their rows are gone; a failure leaves an orphan object, never a broken ticket. */

@@ -2,7 +2,7 @@ import type { Transaction } from 'sequelize';
 import { emit, type Caller } from '../kit';
 import { ENGAGEMENT_EVENTS, type TicketCreated, type TicketPriority } from '../contracts/engagement';
 import { Ticket, TicketAttachment, TicketMessage } from './database';
-import { isAgent } from './access';
+import { isAgent, visibleMessages } from './access';
 import { visibleAttachments } from './attachments';
 import { nextTicketNumber } from './ticket-number';
 import { attachmentJson, messageJson } from './json';
@@ -68,8 +68,7 @@ export function ticketJson(ticket: Ticket, caller?: Caller) {
  * attached to them) only for staff.
  */
 export async function ticketWithThread(ticket: Ticket, caller?: Caller) {
-  const staff = caller !== undefined && isAgent(caller);
-  const messages = await TicketMessage.findAll({ where: { ticket_id: ticket.id, ...(staff ? {} : { is_internal: false }) }, order: [['id', 'ASC']] });
+  const messages = await TicketMessage.findAll({ where: { ticket_id: ticket.id, ...visibleMessages(caller) }, order: [['id', 'ASC']] });
   const attachments = await TicketAttachment.findAll({ where: visibleAttachments(caller, ticket.id), order: [['id', 'ASC']] });
   return { ...ticketJson(ticket, caller), messages: messages.map(messageJson), attachments: attachments.map(attachmentJson) };
 }
