@@ -60,6 +60,9 @@ export function storage(): Client {
 
 const URL_TTL_SECONDS = () => envInt('PRESIGNED_URL_TTL_SECONDS', 15 * 60);
 
+/** When a presigned URL made now stops working. */
+export const expiresAt = () => new Date(Date.now() + URL_TTL_SECONDS() * 1000).toISOString();
+
 /** The JSON Schema of an upload-url request: `{ filename, content_type, size }`. */
 export const uploadRequestSchema = (bucket: Bucket) => ({
   type: 'object',
@@ -77,9 +80,8 @@ export const uploadConfirmSchema = { type: 'object', required: ['key'], properti
 /** A presigned PUT for `<entity>/<id>/<uuid>.<ext>`, valid 15 minutes. */
 export async function createUploadUrl(bucket: Bucket, entity: string, id: string | number, request: { content_type: string }) {
   const key = `${entity}/${id}/${randomUUID()}.${EXTENSIONS[request.content_type]}`;
-  const ttl = URL_TTL_SECONDS();
-  const url = await storage().presignedPutObject(bucket, key, ttl);
-  return { url, method: 'PUT', headers: { 'Content-Type': request.content_type }, key, expires_at: new Date(Date.now() + ttl * 1000).toISOString() };
+  const url = await storage().presignedPutObject(bucket, key, URL_TTL_SECONDS());
+  return { url, method: 'PUT', headers: { 'Content-Type': request.content_type }, key, expires_at: expiresAt() };
 }
 
 export interface StoredFile {
@@ -112,7 +114,23 @@ export async function confirmUpload(bucket: Bucket, key: string, prefix: string,
   const expected = declaredType ?? Object.keys(EXTENSIONS).find((type) => key.endsWith(`.${EXTENSIONS[type]}`));
   if (!actual || !rules.types.includes(actual)) return reject('The file is not of an allowed type.');
   if (expected && actual !== expected) return reject(`The file's content is not ${expected}.`);
+  // The first bytes say little about a text file: all of it must be UTF-8 without NUL bytes.
+  if (actual === 'text/plain' && !(await isTextThroughout(bucket, key))) return reject('The file is not plain UTF-8 text.');
   return { key, size, mime_type: actual };
+}
+
+async function isTextThroughout(bucket: Bucket, key: string): Promise<boolean> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of await storage().getObject(bucket, key)) {
+      if ((chunk as Buffer).includes(0)) return false;
+      decoder.decode(chunk as Buffer, { stream: true });
+    }
+    decoder.decode();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function readHead(bucket: Bucket, key: string, length: number): Promise<Buffer> {
@@ -122,10 +140,29 @@ async function readHead(bucket: Bucket, key: string, length: number): Promise<Bu
   return Buffer.concat(chunks).subarray(0, length);
 }
 
-/** A presigned GET, 15 minutes; `attachmentName` makes browsers download rather than display. */
-export function downloadUrl(bucket: Bucket, key: string, attachmentName?: string): Promise<string> {
-  const headers = attachmentName ? { 'response-content-disposition': `attachment; filename="${sanitizeFilename(attachmentName)}"` } : undefined;
-  return storage().presignedGetObject(bucket, key, URL_TTL_SECONDS(), headers);
+/**
+ * A presigned GET, 15 minutes; `attachmentName` makes browsers download rather than display, and
+ * `contentType` (the checked type) overrides whatever type the uploader's PUT claimed.
+ */
+export function downloadUrl(bucket: Bucket, key: string, attachmentName?: string, contentType?: string): Promise<string> {
+  const headers: Record<string, string> = {};
+  if (attachmentName) headers['response-content-disposition'] = attachmentDisposition(attachmentName);
+  if (contentType) headers['response-content-type'] = contentType;
+  return storage().presignedGetObject(bucket, key, URL_TTL_SECONDS(), Object.keys(headers).length ? headers : undefined);
+}
+
+/**
+ * `attachment` with the sanitized name: an ASCII `filename` every client reads, and RFC 5987's
+ * `filename*` with the UTF-8 name when it has other characters (a header value is ASCII).
+ */
+export function attachmentDisposition(name: string): string {
+  const clean = sanitizeFilename(name);
+  const stripped = clean.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/[\\%]/g, '').trim();
+  // Nothing but an extension left (a name all in another script): `file.txt`.
+  const ascii = !stripped || stripped.startsWith('.') ? `file${stripped}` : stripped;
+  if (ascii === clean) return `attachment; filename="${clean}"`;
+  const encoded = encodeURIComponent(clean).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 export async function removeFiles(bucket: Bucket, keys: string[]): Promise<void> {

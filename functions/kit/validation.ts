@@ -61,5 +61,10 @@ function describe(error: ErrorObject, field: string): string {
 
 const article = (type: string) => (type === 'integer' || type === 'array' || type === 'object' ? `an ${type}` : `a ${type}`);
 
+/** A required text field: not blank. */
+export const requiredText = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' });
+/** An optional text field: a string (possibly empty) or null. */
+export const optionalText = (maxLength: number) => ({ type: ['string', 'null'], maxLength });
+
 /** The params of a route on one row: `/:id`, a positive integer. */
 export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } };

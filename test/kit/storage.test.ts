@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpError } from '../../functions/kit/errors';
-import { confirmUpload, createUploadUrl, downloadUrl, sanitizeFilename, storage } from '../../functions/kit/storage';
+import { attachmentDisposition, confirmUpload, createUploadUrl, downloadUrl, sanitizeFilename, storage } from '../../functions/kit/storage';
 
 /** The presigned upload flow against a real S3 server (s3rver), through the minio client. */
 const it = suite('kit: uploads');
@@ -73,6 +73,22 @@ it('downloads are presigned GETs, with attachment disposition when asked', async
   assert.is(res.status, 200);
   assert.is(await res.text(), 'hello support\n');
   assert.match(res.headers.get('content-disposition') ?? '', /attachment; filename="my notes.txt"/);
+});
+
+it('a text file must be UTF-8 without NUL bytes all through, not only in its first bytes', async () => {
+  const fine = await upload('sav', 'text/plain', Buffer.from('déjà vu\n'.repeat(200)), 'ticket', 9);
+  assert.is((await confirmUpload('sav', fine.key, 'ticket/9/')).mime_type, 'text/plain');
+  for (const tail of [Buffer.from([0]), Buffer.from([0xff, 0xfe]), Buffer.from([0xe2, 0x82])]) {
+    const target = await upload('sav', 'text/plain', Buffer.concat([Buffer.from('plain text '.repeat(100)), tail]), 'ticket', 9);
+    assert.is((await confirmUpload('sav', target.key, 'ticket/9/').catch((e) => e)).status, 422, tail.toString('hex'));
+    assert.not.ok(await exists('sav', target.key));
+  }
+});
+
+it('a download name outside ASCII gets an ASCII fallback and its UTF-8 form (RFC 5987)', () => {
+  assert.is(attachmentDisposition('facture.pdf'), 'attachment; filename="facture.pdf"');
+  assert.is(attachmentDisposition('reçu été.pdf'), `attachment; filename="recu ete.pdf"; filename*=UTF-8''re%C3%A7u%20%C3%A9t%C3%A9.pdf`);
+  assert.is(attachmentDisposition('日本.txt'), `attachment; filename="file.txt"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt`);
 });
 
 it('file names are sanitized', () => {
