@@ -220,7 +220,7 @@ it('every change is announced with a strictly later updated_at, even within one 
 it('bad input is a 4xx naming the field, never a 5xx', async () => {
   const empty = await call('POST', '/websites', { token: editor, body: {} });
   assert.equal([empty.status, Object.keys(empty.body.errors).sort()], [422, ['domain', 'name']]);
-  const wrong = await call('POST', '/websites', { token: editor, body: { name: '', domain: ['x'], is_active: 'yes', settings: 'none' } });
+  const wrong = await call('POST', '/websites', { token: editor, body: { name: '', domain: { host: 'x' }, is_active: 'yes', settings: 'none' } });
   assert.equal(Object.keys(wrong.body.errors).sort(), ['domain', 'is_active', 'name', 'settings']);
   assert.is((await call('POST', '/websites', { token: editor, raw: '{"name":' })).status, 400);
   assert.is((await call('GET', '/websites/abc')).status, 422);
