@@ -47,13 +47,15 @@ const COLUMNS = ['is_default', 'is_active', 'deleted', 'standard_cost', 'express
 async function applyWebsite(site: WebsiteUpdated, transaction: Transaction) {
   const sequelize = (transaction as unknown as { sequelize: Sequelize }).sequelize;
   const { standard, express, pickup } = site.settings.shipping_costs;
-  const values = [site.is_default, site.is_active, site.deleted, standard, express, pickup, site.settings.free_shipping_threshold, new Date(site.updated_at)];
+  // As a DATETIME(3) literal: a Date replacement would lose its milliseconds, and with them the order of quick changes.
+  const updatedAt = new Date(site.updated_at).toISOString().replace('T', ' ').replace('Z', '');
+  const values = [site.is_default, site.is_active, site.deleted, standard, express, pickup, site.settings.free_shipping_threshold, updatedAt];
   await sequelize.query(`INSERT IGNORE INTO website_shipping (website_id, ${COLUMNS.join(', ')}) VALUES (?, ${COLUMNS.map(() => '?').join(', ')})`, {
     replacements: [site.id, ...values], transaction,
   });
   // A row just inserted has this very updated_at: nothing more to do. An older row takes the newer values.
   await sequelize.query(`UPDATE website_shipping SET ${COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE website_id = ? AND updated_at < ?`, {
-    replacements: [...values, site.id, values[values.length - 1]], transaction,
+    replacements: [...values, site.id, updatedAt], transaction,
   });
 }
 

@@ -46,11 +46,11 @@ async function announce(site: Website, transaction: Transaction, deleted = false
  * Writes a change with the site's next stamp and announces it. (Sequelize would stamp the row
  * with the current time, which can equal the last change's within one millisecond.)
  */
-async function change(site: Website, values: Partial<Pick<Website, 'name' | 'domain' | 'is_active' | 'is_default' | 'settings' | 'deleted_at'>>, transaction: Transaction) {
+async function change(site: Website, values: Partial<Pick<Website, 'name' | 'domain' | 'is_active' | 'is_default' | 'settings'>>, transaction: Transaction, deleted = false) {
   const updated_at = nextStamp(site.updated_at);
-  await Website.update({ ...values, updated_at }, { where: { id: site.id }, silent: true, transaction });
+  await Website.update({ ...values, updated_at, ...(deleted ? { deleted_at: updated_at } : {}) }, { where: { id: site.id }, silent: true, transaction });
   await site.reload({ transaction, paranoid: false });
-  await announce(site, transaction, values.deleted_at !== undefined);
+  await announce(site, transaction, deleted);
 }
 
 /** Site writes run one after the other (see the `website_write_lock` migration). */
@@ -121,7 +121,7 @@ export async function updateWebsite(id: number, input: WebsiteInput): Promise<vo
 export async function deleteWebsite(id: number): Promise<void> {
   await serialized(async (transaction) => {
     const site = await websiteOr404(id, transaction);
-    await change(site, { deleted_at: new Date() }, transaction);
+    await change(site, {}, transaction, true);
   });
 }
 
