@@ -1,6 +1,7 @@
 import { literal, Op, type Order, type Transaction, type WhereOptions } from 'sequelize';
 import { notFound, paginate, type ListQuery } from '../kit';
 import { Answer, db, Question } from './database';
+import { forgetSearches } from './search';
 
 /** Answers as a FAQ shows them: the accepted one first, then in the order they were written. */
 export const ANSWER_ORDER: Order = [['is_accepted', 'DESC'], ['id', 'ASC']];
@@ -81,6 +82,7 @@ export async function changeAnswers<T>(questionId: number, change: (transaction:
   return db.sequelize.transaction(async (transaction) => {
     const question = await Question.findByPk(questionId, { transaction, lock: transaction.LOCK.UPDATE, attributes: ['id'] });
     if (!question) throw notFound('The question does not exist.');
+    transaction.afterCommit(forgetSearches);
     const result = await change(transaction);
     await db.sequelize.query(
       `UPDATE questions SET answers_text = COALESCE((SELECT GROUP_CONCAT(body ORDER BY id SEPARATOR '\\n') FROM answers

@@ -1,4 +1,4 @@
-import { statements, type ListQuery, pageOf } from '../kit';
+import { envInt, pageOf, ShortLived, statements, type ListQuery } from '../kit';
 
 /**
  * The FAQ search, ranked: a question whose title matches comes before one that matches only in its
@@ -8,6 +8,9 @@ import { statements, type ListQuery, pageOf } from '../kit';
  * boolean mode, each as a prefix (`ship*` finds "shipping"). Shorter words ("tv", "5g") are not
  * in a FULLTEXT index: a query made only of them, or one the index finds nothing for (stopwords
  * such as "what"), falls back to matching the start of words with REGEXP.
+ *
+ * Pages are reused for `QUESTIONS_SEARCH_CACHE_MS` (1 s); every question or answer change made
+ * here forgets them when it commits (another replica's show within that delay).
  */
 const sql = statements('questions');
 const MAX_TERMS = 8;
@@ -51,30 +54,34 @@ function fulltextPlan(words: string[]): Plan {
 }
 
 function wordStartPlan(words: string[]): Plan {
-  const patterns = words.map((word) => `(^|[^[:alnum:]])${word}`);
-  const hits = (column: string) => patterns.map(() => `(${column} REGEXP ?)`).join(' + ');
+  // LIKE first: the regular expression only runs on the rows that hold the word somewhere.
+  const terms = words.map((word) => [`%${word}%`, `(^|[^[:alnum:]])${word}`]);
+  const hit = (column: string) => `(${column} LIKE ? AND ${column} REGEXP ?)`;
+  const hits = (column: string) => terms.map(() => hit(column)).join(' + ');
   return {
     scores: [hits('title'), hits('body'), hits('answers_text')],
-    scoreParams: [...patterns, ...patterns, ...patterns],
-    match: patterns.map(() => '(title REGEXP ? OR body REGEXP ? OR answers_text REGEXP ?)').join(' OR '),
-    matchParams: patterns.flatMap((pattern) => [pattern, pattern, pattern]),
+    scoreParams: [0, 1, 2].flatMap(() => terms.flat()),
+    match: terms.map(() => `(${hit('title')} OR ${hit('body')} OR ${hit('answers_text')})`).join(' OR '),
+    matchParams: terms.flatMap((term) => [...term, ...term, ...term]),
   };
 }
 
+/** One statement: the page in its ranking's order, and (through the window) how many rows match. */
 async function run(plan: Plan, query: SearchQuery) {
   const where = `is_published = 1 AND deleted_at IS NULL${query.category ? ' AND category = ?' : ''} AND (${plan.match})`;
   const whereParams = [...(query.category ? [query.category] : []), ...plan.matchParams];
   const [title, body, answers] = plan.scores;
-  const [counted] = await sql.select<{ total: number }>(`SELECT COUNT(*) AS total FROM questions WHERE ${where}`, whereParams);
-  const total = Number(counted.total);
-  if (!total) return { total, rows: [] as Row[] };
-  const rows = await sql.select<Row>(
-    `SELECT ${COLUMNS}, title_rank, 3 * title_rank + 2 * body_rank + answers_rank AS relevance
-     FROM (SELECT ${COLUMNS}, ${title} AS title_rank, ${body} AS body_rank, ${answers} AS answers_rank FROM questions WHERE ${where}) ranked
+  const rows = await sql.select<Row & { total: number }>(
+    `SELECT ${COLUMNS}, title_rank, 3 * title_rank + 2 * body_rank + answers_rank AS relevance, total
+     FROM (SELECT ${COLUMNS}, ${title} AS title_rank, ${body} AS body_rank, ${answers} AS answers_rank, COUNT(*) OVER () AS total
+           FROM questions WHERE ${where}) ranked
      ORDER BY title_rank > 0 DESC, relevance DESC, position, id LIMIT ${query.per_page} OFFSET ${(query.page - 1) * query.per_page}`,
     [...plan.scoreParams, ...whereParams],
   );
-  return { total, rows };
+  if (rows.length || query.page === 1) return { total: rows.length ? Number(rows[0].total) : 0, rows };
+  // A page past the last one: the total still says how many there are.
+  const [counted] = await sql.select<{ total: number }>(`SELECT COUNT(*) AS total FROM questions WHERE ${where}`, whereParams);
+  return { total: Number(counted.total), rows };
 }
 
 const resultJson = (row: Row) => ({
@@ -82,12 +89,20 @@ const resultJson = (row: Row) => ({
   views: row.views, relevance: Math.round(Number(row.relevance) * 1000) / 1000, created_at: row.created_at, updated_at: row.updated_at,
 });
 
-export async function searchQuestions(query: SearchQuery) {
+const searches = new ShortLived<ReturnType<typeof pageOf>>(() => envInt('QUESTIONS_SEARCH_CACHE_MS', 1000));
+
+/** Called when a question or answer change commits. */
+export const forgetSearches = () => searches.clear();
+
+export function searchQuestions(query: SearchQuery) {
   const words = termsOf(query.q);
-  if (!words.length) return pageOf([], 0, query);
-  const minimum = await indexedLength();
-  const indexable = words.filter((word) => word.length >= minimum);
-  let found = indexable.length ? await run(fulltextPlan(indexable), query) : { total: 0, rows: [] as Row[] };
-  if (!found.total) found = await run(wordStartPlan(words), query);
-  return pageOf(found.rows.map(resultJson), found.total, query);
+  const key = JSON.stringify([words, query.category ?? null, query.page, query.per_page]);
+  return searches.get(key, async () => {
+    if (!words.length) return pageOf([], 0, query);
+    const minimum = await indexedLength();
+    const indexable = words.filter((word) => word.length >= minimum);
+    let found = indexable.length ? await run(fulltextPlan(indexable), query) : { total: 0, rows: [] as Row[] };
+    if (!found.total) found = await run(wordStartPlan(words), query);
+    return pageOf(found.rows.map(resultJson), found.total, query);
+  });
 }

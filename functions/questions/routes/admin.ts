@@ -2,6 +2,7 @@ import { crudRoutes, idParams, listQuerySchema, reply, route, escapeLike, type L
 import { Op } from 'sequelize';
 import { Answer, Question } from '../database';
 import { acceptOnly, answerJson, answerOr404, answersOf, changeAnswers, listQuestions, questionJson, questionOr404 } from '../questions';
+import { forgetSearches } from '../search';
 import { ANSWER_SORTS, answerFields, answerParams, QUESTION_SORTS, questionFields } from './fields';
 
 const manage = { permission: 'settings.update' };
@@ -35,6 +36,7 @@ const questionRoutes = [
     fields: questionFields, required: ['title', 'body'],
     include: [{ model: Answer, as: 'answers' }],
     toJson: questionJson,
+    afterWrite: async (_action, _row, transaction) => transaction.afterCommit(forgetSearches),
   }),
 ];
 
