@@ -75,8 +75,8 @@ async function run(plan: Plan, query: SearchQuery) {
     `SELECT ${COLUMNS}, title_rank, 3 * title_rank + 2 * body_rank + answers_rank AS relevance, total
      FROM (SELECT ${COLUMNS}, ${title} AS title_rank, ${body} AS body_rank, ${answers} AS answers_rank, COUNT(*) OVER () AS total
            FROM questions WHERE ${where}) ranked
-     ORDER BY title_rank > 0 DESC, relevance DESC, position, id LIMIT ${query.per_page} OFFSET ${(query.page - 1) * query.per_page}`,
-    [...plan.scoreParams, ...whereParams],
+     ORDER BY title_rank > 0 DESC, relevance DESC, position, id LIMIT ? OFFSET ?`,
+    [...plan.scoreParams, ...whereParams, query.per_page, (query.page - 1) * query.per_page],
   );
   if (rows.length || query.page === 1) return { total: rows.length ? Number(rows[0].total) : 0, rows };
   // A page past the last one: the total still says how many there are.
