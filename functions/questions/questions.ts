@@ -1,4 +1,4 @@
-import { literal, Op, type Order, type Transaction, type WhereOptions } from 'sequelize';
+import { literal, Op, type FindAttributeOptions, type Order, type Transaction, type WhereOptions } from 'sequelize';
 import { notFound, paginate, type ListQuery } from '../kit';
 import { Answer, db, Question } from './database';
 import { forgetSearches } from './search';
@@ -38,7 +38,7 @@ export function questionJson(question: Question) {
 const sortAnswers = (answers: Answer[]) => [...answers].sort((a, b) => Number(b.is_accepted) - Number(a.is_accepted) || a.id - b.id);
 
 const answersCount = literal('(SELECT COUNT(*) FROM answers a WHERE a.question_id = `Question`.`id` AND a.deleted_at IS NULL)');
-const LIST_ATTRIBUTES = { exclude: ['answers_text', 'deleted_at'], include: [[answersCount, 'answers_count']] } as never;
+const LIST_ATTRIBUTES: FindAttributeOptions = { exclude: ['answers_text', 'deleted_at'], include: [[answersCount, 'answers_count']] };
 
 /** One page of questions with their answer counts; the FAQ's order unless `sort` asks otherwise. */
 export async function listQuestions(where: WhereOptions<Question>, query: ListQuery) {

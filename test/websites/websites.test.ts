@@ -94,6 +94,9 @@ it('domain: a host name (international ones in ASCII), never a URL, address or b
   assert.is((await call('DELETE', `/websites/${taken.id}`, { token: editor })).status, 204);
   assert.is((await call('GET', `/websites/${taken.id}`)).status, 404);
   assert.is((await call('POST', '/websites', { token: editor, body: { name: 'Reborn', domain: taken.domain } })).status, 201, "a deleted site's domain is free again");
+  const contested = domainFor('race');
+  const racing = await Promise.all(Array.from({ length: 5 }, () => call('POST', '/websites', { token: editor, body: { name: 'Race', domain: contested } })));
+  assert.equal(racing.map((r) => r.status).sort(), [201, 409, 409, 409, 409], 'concurrent creations of one domain: one wins');
 });
 
 it('settings are validated field by field (422 naming settings.<field>)', async () => {
