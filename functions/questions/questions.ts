@@ -1,5 +1,5 @@
 import { literal, Op, type FindAttributeOptions, type Order, type Transaction, type WhereOptions } from 'sequelize';
-import { notFound, paginate, type ListQuery } from '../kit';
+import { escapeLike, notFound, paginate, type ListQuery } from '../kit';
 import { Answer, db, Question } from './database';
 import { forgetSearches } from './search';
 
@@ -39,6 +39,19 @@ const sortAnswers = (answers: Answer[]) => [...answers].sort((a, b) => Number(b.
 
 const answersCount = literal('(SELECT COUNT(*) FROM answers a WHERE a.question_id = `Question`.`id` AND a.deleted_at IS NULL)');
 const LIST_ATTRIBUTES: FindAttributeOptions = { exclude: ['answers_text', 'deleted_at'], include: [[answersCount, 'answers_count']] };
+
+export type QuestionFilters = ListQuery & { category?: string; is_published?: boolean; search?: string };
+
+/** The questions a list's filters keep (an empty `search` keeps all). */
+export function whereOf(query: QuestionFilters): WhereOptions<Question> {
+  const search = query.search?.trim();
+  const like = search ? `%${escapeLike(search)}%` : undefined;
+  return {
+    ...(query.category ? { category: query.category } : {}),
+    ...(query.is_published !== undefined ? { is_published: query.is_published } : {}),
+    ...(like ? { [Op.or]: [{ title: { [Op.like]: like } }, { body: { [Op.like]: like } }] } : {}),
+  };
+}
 
 /** One page of questions with their answer counts; the FAQ's order unless `sort` asks otherwise. */
 export async function listQuestions(where: WhereOptions<Question>, query: ListQuery) {

@@ -69,6 +69,10 @@ it('public list: published only, ordered by position then id; category filter; L
   const paged = await call('GET', `/public/questions?category=${category}&per_page=2&page=2`);
   assert.equal([ids(paged.body.data), paged.body.last_page], [[third.id], 2]);
   assert.equal(ids((await call('GET', `/public/questions?category=${category}&sort=-position`)).body.data), [third.id, firstB.id, firstA.id]);
+  assert.equal(ids((await call('GET', `/public/questions?category=${category}&search=A2`)).body.data), [firstB.id], 'search in titles and bodies');
+  assert.is((await call('GET', `/public/questions?category=${category}&search=Hidden`)).body.total, 0, 'never an unpublished one');
+  assert.is((await call('GET', `/public/questions?category=${category}&search=`)).body.total, 3, 'an empty search keeps all');
+  assert.is((await call('GET', `/public/questions?category=${category}&is_published=false`)).body.total, 3, 'is_published is not a public filter');
   assert.is((await call('GET', '/public/questions?sort=body')).status, 422);
   assert.is((await call('GET', '/public/questions?per_page=101')).status, 422);
 });

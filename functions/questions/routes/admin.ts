@@ -1,30 +1,18 @@
-import { crudRoutes, idParams, listQuerySchema, reply, route, escapeLike, type ListQuery } from '../../kit';
-import { Op } from 'sequelize';
+import { crudRoutes, idParams, listQuerySchema, reply, route, type ListQuery } from '../../kit';
 import { Answer, Question } from '../database';
-import { acceptOnly, answerJson, answerOr404, answersOf, changeAnswers, listQuestions, questionJson, questionOr404 } from '../questions';
+import { acceptOnly, answerJson, answerOr404, answersOf, changeAnswers, listQuestions, questionJson, questionOr404, whereOf, type QuestionFilters } from '../questions';
 import { forgetSearches } from '../search';
-import { ANSWER_SORTS, answerFields, answerParams, QUESTION_SORTS, questionFields } from './fields';
+import { ANSWER_SORTS, answerFields, answerParams, QUESTION_SORTS, questionFields, questionFilters } from './fields';
 
 const manage = { permission: 'settings.update' };
 
-type AdminListQuery = ListQuery & { category?: string; is_published?: boolean; search?: string };
 type AnswerBody = { body?: string; is_accepted?: boolean };
 
-function adminWhere(query: AdminListQuery) {
-  const search = query.search?.trim();
-  const like = search ? `%${escapeLike(search)}%` : undefined;
-  return {
-    ...(query.category ? { category: query.category } : {}),
-    ...(query.is_published !== undefined ? { is_published: query.is_published } : {}),
-    ...(like ? { [Op.or]: [{ title: { [Op.like]: like } }, { body: { [Op.like]: like } }] } : {}),
-  };
-}
-
 const questionRoutes = [
-  route<{}, AdminListQuery>({
-    method: 'GET', path: '/questions', summary: 'Every question, published or not (filters `category`, `is_published`, `search`)', access: manage,
-    query: listQuerySchema(QUESTION_SORTS, { category: { type: 'string', maxLength: 100 }, is_published: { type: 'boolean' }, search: { type: 'string', maxLength: 100 } }),
-    handler: ({ query }) => listQuestions(adminWhere(query), query),
+  route<{}, QuestionFilters>({
+    method: 'GET', path: '/questions', summary: 'Every question, published or not (filters `category`, `is_published`, `search` in title and body)', access: manage,
+    query: listQuerySchema(QUESTION_SORTS, { ...questionFilters, is_published: { type: 'boolean' } }),
+    handler: ({ query }) => listQuestions(whereOf(query), query),
   }),
   route<{ id: number }>({
     method: 'GET', path: '/questions/:id', summary: 'One question with its answers', access: manage, params: idParams,

@@ -22,3 +22,6 @@ export const answerParams = {
 
 export const QUESTION_SORTS = ['position', 'id', 'title', 'views', 'created_at', 'updated_at'];
 export const ANSWER_SORTS = ['id', 'created_at', 'updated_at'];
+
+/** List filters: `category` exactly, `search` in the title and body. */
+export const questionFilters = { category: { type: 'string', maxLength: 100 }, search: { type: 'string', maxLength: 100 } };

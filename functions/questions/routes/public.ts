@@ -1,10 +1,9 @@
 import { fieldError, idParams, listQuerySchema, route, type ListQuery } from '../../kit';
-import { answerJson, answerOr404, answersOf, listQuestions, questionJson, questionOr404, viewQuestion } from '../questions';
+import { answerJson, answerOr404, answersOf, listQuestions, questionJson, questionOr404, viewQuestion, whereOf, type QuestionFilters } from '../questions';
 import { searchQuestions, type SearchQuery } from '../search';
-import { ANSWER_SORTS, answerParams, QUESTION_SORTS } from './fields';
+import { ANSWER_SORTS, answerParams, QUESTION_SORTS, questionFilters } from './fields';
 
 const MIN_QUERY_LENGTH = 2;
-const category = { type: 'string', maxLength: 100 };
 
 /** Search results come in their ranking's order: no `sort`. */
 function withoutSort(schema: Record<string, any>) {
@@ -14,10 +13,10 @@ function withoutSort(schema: Record<string, any>) {
 
 /** The published FAQ: anything unpublished (or deleted) is as unknown as a missing one. */
 export const publicRoutes = [
-  route<{}, ListQuery & { category?: string }>({
-    method: 'GET', path: '/public/questions', summary: 'The published FAQ, by position then id (filter `category`)', access: 'public',
-    query: listQuerySchema(QUESTION_SORTS, { category }),
-    handler: ({ query }) => listQuestions({ is_published: true, ...(query.category ? { category: query.category } : {}) }, query),
+  route<{}, QuestionFilters>({
+    method: 'GET', path: '/public/questions', summary: 'The published FAQ, by position then id (filters `category`, `search` in title and body)', access: 'public',
+    query: listQuerySchema(QUESTION_SORTS, questionFilters),
+    handler: ({ query }) => listQuestions(whereOf({ ...query, is_published: true }), query),
   }),
   route<{ id: number }>({
     method: 'GET', path: '/public/questions/:id', summary: 'One published question with its answers (accepted first); counts a view', access: 'public',
@@ -42,7 +41,7 @@ export const publicRoutes = [
   }),
   route<{}, SearchQuery>({
     method: 'GET', path: '/public/search', summary: 'Search the published FAQ (titles, bodies, answers), ranked; `q` of 2+ characters', access: 'public',
-    query: withoutSort({ ...listQuerySchema([], { q: { type: 'string', maxLength: 200 }, category }), required: ['q'] }),
+    query: withoutSort({ ...listQuerySchema([], { q: { type: 'string', maxLength: 200 }, category: questionFilters.category }), required: ['q'] }),
     handler: ({ query }) => {
       query.q = query.q.trim();
       if (query.q.length < MIN_QUERY_LENGTH) throw fieldError('q', `The q must be at least ${MIN_QUERY_LENGTH} characters.`);
