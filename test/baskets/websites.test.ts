@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ENGAGEMENT_EVENTS } from '../../functions/contracts/engagement';
 import type { Call } from '../helpers/http';
 import { freshSiteId, websiteUpdated } from '../helpers/website-events';
-import { customerToken, db, deliver, product, promoCode, startBaskets } from './helpers';
+import { customerToken, deliver, product, promoCode, startBaskets } from './helpers';
 
 const it = suite("baskets: the default website's shipping settings (website.updated)");
 let call: Call;
@@ -28,8 +28,6 @@ const basketOf = async (token: string) => (await call('GET', '/baskets/current',
 
 it.before(async () => {
   ({ call, url, close } = await startBaskets());
-  // Sites earlier runs left behind must not stand in for "no website known".
-  await db.sequelize.query('DELETE FROM website_shipping');
 });
 // Whatever happened, the sites end deleted: the other suites find the basket's flat shipping again.
 it.after(async () => {

@@ -1,7 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ENGAGEMENT_EVENTS } from '../../functions/contracts/engagement';
-import { db } from '../../functions/deliveries/database';
 import type { Call } from '../helpers/http';
 import { freshSiteId, websiteUpdated } from '../helpers/website-events';
 import { confirmedDelivery, deliver, freshId, serveDeliveries, tokens } from './helpers';
@@ -17,8 +16,6 @@ const costs = { standard: '4.90', express: '12.00', pickup: '2.50' };
 
 it.before(async () => {
   ({ url, call, close } = await serveDeliveries());
-  // Sites earlier runs left behind must not stand in for "no website known".
-  await db.sequelize.query('DELETE FROM website_shipping');
 });
 it.after(async () => {
   await deliver(url, WEBSITE, websiteUpdated(siteId, { deleted: true }, -60));
