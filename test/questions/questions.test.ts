@@ -189,7 +189,7 @@ it('search: q of 2+ characters (422 otherwise), published only, paginated', asyn
   assert.is((await call('GET', `/public/search?q=${encodeURIComponent(`"${word}" -( ~*@`)}`)).body.total, 4, 'boolean-mode operators are not passed through');
 });
 
-it('search ranking: title matches first, then body, then answers; prefixes and short words match', async () => {
+it('search ranking: title matches first, then body, then answers; prefixes and short words match (category filter)', async () => {
   const stem = `vq${randomUUID().replace(/-/g, '').slice(0, 8)}`;
   const word = `${stem}ship`;
   const category = freshCategory();
@@ -198,8 +198,10 @@ it('search ranking: title matches first, then body, then answers; prefixes and s
   const inBody = await question({ title: 'Abroad orders', body: `We ${word} to most countries.`, category, position: 0 });
   const inTitle = await question({ title: `Do you ${word} abroad?`, body: 'Yes.', category, position: 5 });
   await question({ title: 'Unrelated', body: 'Nothing to see.', category });
-  const results = async (q: string) => ids((await call('GET', `/public/search?q=${encodeURIComponent(q)}`)).body.data);
+  const results = async (q: string) => ids((await call('GET', `/public/search?q=${encodeURIComponent(q)}&category=${category}`)).body.data);
+  const elsewhere = await question({ title: `Also ${word}`, body: 'b', category: freshCategory() });
   assert.equal(await results(word), [inTitle.id, inBody.id, inAnswer.id]);
+  assert.ok(ids((await call('GET', `/public/search?q=${word}`)).body.data).includes(elsewhere.id), 'without the category filter, every category');
   assert.equal(await results(stem), [inTitle.id, inBody.id, inAnswer.id], 'a prefix finds the whole word');
   assert.equal(await results(`${word.toUpperCase()}`), [inTitle.id, inBody.id, inAnswer.id], 'case does not matter');
 
