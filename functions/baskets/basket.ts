@@ -1,11 +1,15 @@
 import { UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
 import { env, formatCents, toCents } from '../kit';
 import type { BasketJson } from '../contracts/commerce';
+import { defaultShipping } from '../contracts/website-shipping';
 import { db, type Basket, type BasketItem, type PromoCode } from './database';
 import type { PromoTerms } from './promo-rules';
 import { basketTotals, type Totals } from './totals';
 
-/** Flat shipping cost (VAT included) of a non-empty basket; free-shipping codes take it off. */
+/**
+ * Flat shipping cost (VAT included) of a non-empty basket while no default website is known; the
+ * default site's standard cost and free-shipping threshold replace it. Free-shipping codes take it off.
+ */
 export const SHIPPING_COST = toCents(env('BASKET_SHIPPING_COST', '5.90'));
 
 export const termsOf = (code: PromoCode): PromoTerms => ({
@@ -37,10 +41,14 @@ const isAvailable = (item: BasketItem) => {
 export async function liveFigures(basket: Basket, transaction?: Transaction) {
   const items = basket.items ?? [];
   const codes = basket.promo_codes ?? [];
+  const site = await defaultShipping(db.sequelize, transaction);
   const totals: Totals = basketTotals(
     items.map((item) => ({ unitPriceHt: toCents(item.unit_price_ht), vatRate: toCents(item.vat_rate), quantity: item.quantity })),
     codes.map(termsOf),
-    { now: new Date(), hasOrdered: await hasOrdered(basket.user_id, basket.id, transaction), shippingCost: SHIPPING_COST },
+    {
+      now: new Date(), hasOrdered: await hasOrdered(basket.user_id, basket.id, transaction),
+      shippingCost: site?.costs.standard ?? SHIPPING_COST, freeShippingFrom: site?.freeShippingFrom ?? null,
+    },
   );
   const money = formatCents;
   const figures = {

@@ -4,6 +4,7 @@ import { contractData } from '../contracts';
 import { EVENTS, type OrderCreated, type ProductDeleted, type ProductSnapshot, type StockChanged } from '../contracts/commerce';
 import { db, type ProductCopy } from './database';
 import { liveFigures, loadBaskets } from './basket';
+import { websiteShippingSubscription } from '../contracts/website-shipping';
 
 /** A subscription whose data is checked against the contract first: bad data can never apply. */
 function subscription<T>(type: string, description: string, apply: (data: T, at: Date, transaction: Transaction) => Promise<void>): Subscription<T> {
@@ -96,4 +97,5 @@ export const basketSubscriptions: Subscription[] = [
   subscription(EVENTS.productDeleted, "Marks the product's copy deleted: it can no longer be added.", applyDeletion),
   subscription(EVENTS.stockChanged, "Updates the product's available quantity.", applyStock),
   subscription(EVENTS.orderCreated, "Checks out the order's basket, counts its promo codes' uses, remembers the customer has ordered.", checkOut),
+  websiteShippingSubscription("Keeps the default site's standard shipping cost and free-shipping threshold for the basket totals."),
 ];

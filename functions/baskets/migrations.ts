@@ -1,5 +1,6 @@
 import { DataTypes } from 'sequelize';
 import type { Migration } from '../kit';
+import { websiteShippingMigration } from '../contracts/website-shipping';
 import { PROMO_KINDS } from './promo-rules';
 
 const id = { type: DataTypes.INTEGER.UNSIGNED, autoIncrement: true, primaryKey: true };
@@ -90,4 +91,5 @@ export const migrations: Migration[] = [
       for (const table of ['ordering_customers', 'basket_promo_codes', 'basket_items', 'baskets', 'promo_codes', 'types', 'product_copies']) await queryInterface.dropTable(table);
     },
   },
+  websiteShippingMigration('002-website-shipping'),
 ];

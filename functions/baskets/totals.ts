@@ -40,23 +40,22 @@ const CAPPING_ORDER: Record<PromoKind, number> = { percentage: 0, first_order: 1
 /**
  * A basket's figures, all in integer cents: the goods discount is spread over the lines pro rata,
  * then each line's VAT is taken at its rate on its discounted amount, rounded half-up per line.
- * Shipping is a flat amount (VAT included) charged when the basket holds anything.
+ * Shipping is a flat amount (VAT included) charged when the basket holds anything, unless its
+ * goods (VAT included, after their discounts) reach `freeShippingFrom`; free-shipping codes take off what is left.
  */
-export function basketTotals(lines: Line[], promos: PromoTerms[], situation: Omit<PromoSituation, 'subtotal'> & { shippingCost: Cents }): Totals {
+export function basketTotals(
+  lines: Line[], promos: PromoTerms[], situation: Omit<PromoSituation, 'subtotal'> & { shippingCost: Cents; freeShippingFrom?: Cents | null },
+): Totals {
   const subtotals = lines.map((line) => line.unitPriceHt * line.quantity);
   const subtotalHt = subtotals.reduce((a, b) => a + b, 0);
-  const shipping = lines.length ? situation.shippingCost : 0;
 
   const promoFigures: PromoFigures[] = promos.map((terms) => ({ discount: 0, refusal: refusal(terms, { ...situation, subtotal: subtotalHt }) }));
-  let goodsLeft = subtotalHt;
-  let shippingLeft = shipping;
   const order = promos.map((terms, index) => ({ terms, index })).sort((a, b) => CAPPING_ORDER[a.terms.kind] - CAPPING_ORDER[b.terms.kind] || a.index - b.index);
-  for (const { terms, index } of order) {
-    if (promoFigures[index].refusal) continue;
-    const wanted = nominalDiscount(terms, subtotalHt, shipping);
-    const discount = terms.kind === 'free_shipping' ? Math.min(wanted, shippingLeft) : Math.min(wanted, goodsLeft);
-    if (terms.kind === 'free_shipping') shippingLeft -= discount;
-    else goodsLeft -= discount;
+  const applicable = (onShipping: boolean) => order.filter(({ terms, index }) => !promoFigures[index].refusal && (terms.kind === 'free_shipping') === onShipping);
+  let goodsLeft = subtotalHt;
+  for (const { terms, index } of applicable(false)) {
+    const discount = Math.min(nominalDiscount(terms, subtotalHt, 0), goodsLeft);
+    goodsLeft -= discount;
     promoFigures[index].discount = discount;
   }
 
@@ -68,6 +67,17 @@ export function basketTotals(lines: Line[], promos: PromoTerms[], situation: Omi
     return { subtotalHt: subtotals[i], discount: lineDiscounts[i], vat, totalTtc: discounted + vat };
   });
   const vat = lineFigures.reduce((sum, line) => sum + line.vat, 0);
+
+  const goodsTtc = lineFigures.reduce((sum, line) => sum + line.totalTtc, 0);
+  const shipsFree = situation.freeShippingFrom !== undefined && situation.freeShippingFrom !== null && goodsTtc >= situation.freeShippingFrom;
+  const shipping = lines.length && !shipsFree ? situation.shippingCost : 0;
+  let shippingLeft = shipping;
+  for (const { terms, index } of applicable(true)) {
+    const discount = Math.min(nominalDiscount(terms, subtotalHt, shipping), shippingLeft);
+    shippingLeft -= discount;
+    promoFigures[index].discount = discount;
+  }
+
   const discount = goodsDiscount + (shipping - shippingLeft);
   return {
     lines: lineFigures,

@@ -1,7 +1,8 @@
 import type { CreationAttributes, Transaction, WhereOptions } from 'sequelize';
-import { emit, hasStaffPermission, notFound, type Caller } from '../kit';
+import { emit, formatCents, hasStaffPermission, notFound, type Caller } from '../kit';
+import { defaultShipping } from '../contracts/website-shipping';
 import { EVENTS, type DeliveryCreated } from '../contracts/commerce';
-import { Delivery, DeliveryEvent, SalePoint, Status, type DeliveryMethod } from './database';
+import { db, Delivery, DeliveryEvent, SalePoint, Status, type DeliveryMethod } from './database';
 import { statusNamed } from './lifecycle';
 import { newTrackingNumber } from './tracking-number';
 
@@ -99,11 +100,22 @@ export function estimatedDeliveryDate(method: DeliveryMethod, from = new Date())
 export type NewDelivery = Omit<CreationAttributes<Delivery>, 'tracking_number' | 'status_id' | 'status_sequence' | 'estimated_delivery_date' | 'shipped_at' | 'actual_delivery_date'>
   & { estimated_delivery_date?: string | null };
 
-/** Creates a pending delivery with a fresh tracking number, its first history step, and emits delivery.created. */
+/** What a delivery by `method` costs on the default site; null (the column's 0.00) while no default site is known. */
+async function shippingCostOf(method: DeliveryMethod, transaction: Transaction): Promise<string | null> {
+  const site = await defaultShipping(db.sequelize, transaction);
+  return site ? formatCents(site.costs[method]) : null;
+}
+
+/**
+ * Creates a pending delivery with a fresh tracking number, its first history step, and emits
+ * delivery.created. Without a `shipping_cost` it costs what its method costs on the default site.
+ */
 export async function createDelivery(values: NewDelivery, transaction: Transaction, changedBy: number | null = null): Promise<Delivery> {
   const pending = await statusNamed('pending', transaction);
+  const shippingCost = values.shipping_cost ?? (await shippingCostOf(values.delivery_method ?? 'standard', transaction));
   const delivery = await Delivery.create({
     ...values,
+    ...(shippingCost !== null ? { shipping_cost: shippingCost } : {}),
     tracking_number: newTrackingNumber(),
     status_id: pending.id,
     estimated_delivery_date: values.estimated_delivery_date ?? estimatedDeliveryDate(values.delivery_method ?? 'standard'),

@@ -1,5 +1,6 @@
 import { log, PermanentEventError, type ReceivedEvent, type Subscription } from '../kit';
 import { contractData } from '../contracts';
+import { websiteShippingSubscription } from '../contracts/website-shipping';
 import { EVENTS, type OrderCancelled, type OrderConfirmed } from '../contracts/commerce';
 import { CancelledOrder, Delivery, Status } from './database';
 import { createDelivery } from './deliveries';
@@ -45,4 +46,5 @@ async function onOrderCancelled(event: ReceivedEvent, transaction: Parameters<Su
 export const deliverySubscriptions: Subscription[] = [
   { type: EVENTS.orderConfirmed, description: "Creates the order's delivery (once), pending, with the shipping address.", handler: onOrderConfirmed },
   { type: EVENTS.orderCancelled, description: 'Cancels the delivery of a cancelled order when its parcel has not left.', handler: onOrderCancelled },
+  websiteShippingSubscription("Keeps the default site's shipping cost per method for new deliveries' shipping_cost."),
 ];

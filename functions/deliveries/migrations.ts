@@ -1,5 +1,6 @@
 import { DataTypes } from 'sequelize';
 import type { Migration } from '../kit';
+import { websiteShippingMigration } from '../contracts/website-shipping';
 
 const id = { type: DataTypes.INTEGER.UNSIGNED, autoIncrement: true, primaryKey: true };
 const stamps = { created_at: { type: DataTypes.DATE, allowNull: false }, updated_at: { type: DataTypes.DATE, allowNull: false } };
@@ -84,4 +85,5 @@ export const migrations: Migration[] = [
       for (const table of ['cancelled_orders', 'delivery_events', 'deliveries', 'sale_points', 'status']) await queryInterface.dropTable(table);
     },
   },
+  websiteShippingMigration('002-website-shipping'),
 ];

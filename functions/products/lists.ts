@@ -1,3 +1,4 @@
+import { ShortLived } from '../kit';
 import { listCacheMs } from './config';
 
 /**
@@ -7,27 +8,8 @@ import { listCacheMs } from './config';
  * Every product change announces itself by an event (events.ts), which forgets them all when its
  * transaction commits; another replica's changes show within that delay.
  */
-class ShortLived<T> {
-  private readonly entries = new Map<string, { value: Promise<T>; until: number }>();
-
-  get(key: string, compute: () => Promise<T>): Promise<T> {
-    const now = Date.now();
-    const cached = this.entries.get(key);
-    if (cached && cached.until > now) return cached.value;
-    if (this.entries.size >= 10_000) this.entries.clear();
-    const value = compute();
-    this.entries.set(key, { value, until: now + listCacheMs() });
-    value.catch(() => this.entries.delete(key));
-    return value;
-  }
-
-  clear() {
-    this.entries.clear();
-  }
-}
-
-export const listTotals = new ShortLived<number>();
-export const publicPages = new ShortLived<unknown>();
+export const listTotals = new ShortLived<number>(listCacheMs);
+export const publicPages = new ShortLived<unknown>(listCacheMs);
 
 export function forgetLists() {
   listTotals.clear();

@@ -5,6 +5,8 @@ import jwt from 'jsonwebtoken';
 import { client, uniqueEmail, type Answer, type Call } from '../helpers/http';
 import { testPlatform } from '../helpers/platform';
 import type { RunningPlatform } from '../../scripts/platform';
+import { IMPLEMENTED } from '../../functions/catalog';
+import { SERVICE_NAMES } from '../../functions/kit/config';
 
 /** Client → Nginx → gateway → auth → MariaDB, as a client of the platform sees it. */
 const e2e = suite('end to end through Nginx');
@@ -116,7 +118,9 @@ e2e('unknown service or path: 404 JSON', async () => {
 });
 
 e2e('a service not built yet answers 503 "not implemented yet"', async () => {
-  const res = await call('GET', '/api/v1/questions/public/questions');
+  const pending = SERVICE_NAMES.find((name) => !IMPLEMENTED.has(name));
+  if (!pending) return; // every service is built
+  const res = await call('GET', `/api/v1/${pending}/anything`);
   assert.is(res.status, 503);
   assert.match(res.body.message, /not implemented yet/);
 });

@@ -138,7 +138,15 @@ export const checkoutRoutes = [
         const earlier = await replay(caller.id, key, hash);
         if (earlier) return earlier;
       }
-      const sources = await readSources(caller, req.body);
+      let sources: Sources;
+      try {
+        sources = await readSources(caller, req.body);
+      } catch (error) {
+        // A request with the same key may have placed the order meanwhile, and its basket be checked out since.
+        const earlier = key ? await replay(caller.id, key, hash) : undefined;
+        if (earlier) return earlier;
+        throw error;
+      }
       let id: number;
       try {
         id = await db.sequelize.transaction((transaction) => createOrder(caller, req.body, sources, key, hash, transaction));
