@@ -20,3 +20,4 @@ export * from './money';
 export { callService, type ServiceAnswer } from './client';
 export * as files from './storage';
 export { statements, placeholders } from './sql';
+export { csvCell, csvLine, csvHeaders, type CsvValue } from './csv';

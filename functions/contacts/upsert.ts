@@ -1,0 +1,28 @@
+import type { ResultSetHeader } from 'mysql2';
+import type { Transaction } from 'sequelize';
+import { sql, sqlTime, type ContactSource } from './database';
+import { normalizeEmail } from './contacts';
+
+/** Columns an upsert fills only where the contact has nothing yet. */
+type FillColumn = 'first_name' | 'last_name' | 'company' | 'phone' | 'city' | 'country' | 'language' | 'user_id';
+export type ContactFacts = Partial<Record<FillColumn, string | number | null>>;
+
+/**
+ * Creates the contact of an e-mail or completes the existing one, in one statement on the
+ * unique live e-mail, so concurrent upserts of one address never make two contacts. A new contact
+ * gets `source`; an existing one keeps its source and data and only gains what it lacked.
+ * Answers the contact's id (and leaves its row locked by `transaction`).
+ */
+export async function upsertContact(transaction: Transaction, email: string, source: ContactSource, facts: ContactFacts = {}): Promise<number> {
+  const known = Object.entries(facts).filter(([, value]) => value !== null && value !== undefined && value !== '') as Array<[FillColumn, string | number]>;
+  const columns = known.map(([column]) => column);
+  const now = new Date();
+  const result = await sql.run<ResultSetHeader>(
+    `INSERT INTO contacts (email, source, status, created_at, updated_at${columns.map((c) => `, ${c}`).join('')})
+     VALUES (?, ?, 'active', ?, ?${columns.map(() => ', ?').join('')})
+     ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), updated_at = VALUES(updated_at)${columns.map((c) => `, ${c} = COALESCE(NULLIF(${c}, ''), VALUES(${c}))`).join('')}`,
+    [normalizeEmail(email), source, sqlTime(now), sqlTime(now), ...known.map(([, value]) => value)],
+    transaction,
+  );
+  return result.insertId;
+}
