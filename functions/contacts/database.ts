@@ -105,8 +105,9 @@ function defineModels(sequelize: Sequelize) {
   const id = { type: DataTypes.INTEGER.UNSIGNED, autoIncrement: true, primaryKey: true };
   const stamps = { created_at: DataTypes.DATE, updated_at: DataTypes.DATE };
   const paranoid = { sequelize, paranoid: true, deletedAt: 'deleted_at' } as const;
-  const flag = { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false };
-  const counter = { type: DataTypes.INTEGER.UNSIGNED, allowNull: false, defaultValue: 0 };
+  // Fresh objects each time: Sequelize writes into attribute definitions (their column name).
+  const flag = () => ({ type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false });
+  const counter = () => ({ type: DataTypes.INTEGER.UNSIGNED, allowNull: false, defaultValue: 0 });
   Contact.init(
     {
       id,
@@ -116,11 +117,11 @@ function defineModels(sequelize: Sequelize) {
       source: { type: DataTypes.ENUM(...CONTACT_SOURCES), allowNull: false, defaultValue: 'manual' },
       language: DataTypes.STRING(2), country: DataTypes.STRING(2), city: DataTypes.STRING,
       birth_date: DataTypes.DATEONLY, gender: DataTypes.ENUM('M', 'F', 'O'), user_id: DataTypes.INTEGER.UNSIGNED,
-      newsletter_subscribed: flag, marketing_subscribed: flag, sms_subscribed: flag,
+      newsletter_subscribed: flag(), marketing_subscribed: flag(), sms_subscribed: flag(),
       subscribed_at: DataTypes.DATE, unsubscribed_at: DataTypes.DATE,
-      emails_opened: counter, emails_clicked: counter,
+      emails_opened: counter(), emails_clicked: counter(),
       last_opened_at: DataTypes.DATE, last_clicked_at: DataTypes.DATE, last_activity_at: DataTypes.DATE,
-      total_orders: counter,
+      total_orders: counter(),
       total_spent: { type: DataTypes.DECIMAL(12, 2), allowNull: false, defaultValue: '0.00' },
       last_purchase_at: DataTypes.DATE,
       custom_fields: jsonText('custom_fields'),
@@ -136,9 +137,9 @@ function defineModels(sequelize: Sequelize) {
       description: DataTypes.TEXT,
       type: { type: DataTypes.ENUM(...LIST_TYPES), allowNull: false, defaultValue: 'custom' },
       status: { type: DataTypes.ENUM(...LIST_STATUSES), allowNull: false, defaultValue: 'active' },
-      is_dynamic: flag,
+      is_dynamic: flag(),
       criteria: jsonText('criteria'),
-      contact_count: counter,
+      contact_count: counter(),
       last_synced_at: DataTypes.DATE,
       created_by: DataTypes.INTEGER.UNSIGNED,
       ...stamps, deleted_at: DataTypes.DATE,
@@ -152,7 +153,7 @@ function defineModels(sequelize: Sequelize) {
       color: { type: DataTypes.STRING(7), allowNull: false, defaultValue: '#007bff' },
       description: DataTypes.TEXT,
       type: { type: DataTypes.ENUM(...TAG_TYPES), allowNull: false, defaultValue: 'custom' },
-      usage_count: counter,
+      usage_count: counter(),
       ...stamps,
     },
     { sequelize, tableName: 'contact_tags' },

@@ -5,9 +5,9 @@ import { CONTACT_SOURCES, CONTACT_STATUSES, LIST_STATUSES, LIST_TYPES, MESSAGE_S
 const id = { type: DataTypes.INTEGER.UNSIGNED, autoIncrement: true, primaryKey: true };
 const stamps = { created_at: { type: DataTypes.DATE, allowNull: false }, updated_at: { type: DataTypes.DATE, allowNull: false } };
 const optional = (length = 255) => ({ type: DataTypes.STRING(length), allowNull: true });
-const flag = { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false };
-const counter = { type: DataTypes.INTEGER.UNSIGNED, allowNull: false, defaultValue: 0 };
-const moment = { type: DataTypes.DATE, allowNull: true };
+const flag = () => ({ type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false });
+const counter = () => ({ type: DataTypes.INTEGER.UNSIGNED, allowNull: false, defaultValue: 0 });
+const moment = () => ({ type: DataTypes.DATE, allowNull: true });
 const reference = (table: string) => ({ type: DataTypes.INTEGER.UNSIGNED, allowNull: false, references: { model: table, key: 'id' }, onDelete: 'CASCADE' });
 
 /**
@@ -37,23 +37,23 @@ export const migrations: Migration[] = [
         birth_date: { type: DataTypes.DATEONLY, allowNull: true },
         gender: { type: DataTypes.ENUM('M', 'F', 'O'), allowNull: true },
         user_id: { type: DataTypes.INTEGER.UNSIGNED, allowNull: true },
-        newsletter_subscribed: flag,
-        marketing_subscribed: flag,
-        sms_subscribed: flag,
-        subscribed_at: moment,
-        unsubscribed_at: moment,
-        emails_opened: counter,
-        emails_clicked: counter,
-        last_opened_at: moment,
-        last_clicked_at: moment,
-        last_activity_at: moment,
-        total_orders: counter,
+        newsletter_subscribed: flag(),
+        marketing_subscribed: flag(),
+        sms_subscribed: flag(),
+        subscribed_at: moment(),
+        unsubscribed_at: moment(),
+        emails_opened: counter(),
+        emails_clicked: counter(),
+        last_opened_at: moment(),
+        last_clicked_at: moment(),
+        last_activity_at: moment(),
+        total_orders: counter(),
         total_spent: { type: DataTypes.DECIMAL(12, 2), allowNull: false, defaultValue: '0.00' },
-        last_purchase_at: moment,
+        last_purchase_at: moment(),
         custom_fields: { type: DataTypes.TEXT, allowNull: true },
         notes: { type: DataTypes.TEXT, allowNull: true },
         ...stamps,
-        deleted_at: moment,
+        deleted_at: moment(),
       });
       await queryInterface.sequelize.query(liveUnique('contacts', 'email', 191));
       for (const columns of [['status'], ['source'], ['country'], ['created_at'], ['user_id'], ['email']]) {
@@ -66,13 +66,13 @@ export const migrations: Migration[] = [
         description: { type: DataTypes.TEXT, allowNull: true },
         type: { type: DataTypes.ENUM(...LIST_TYPES), allowNull: false, defaultValue: 'custom' },
         status: { type: DataTypes.ENUM(...LIST_STATUSES), allowNull: false, defaultValue: 'active' },
-        is_dynamic: flag,
+        is_dynamic: flag(),
         criteria: { type: DataTypes.TEXT, allowNull: true },
-        contact_count: counter,
-        last_synced_at: moment,
+        contact_count: counter(),
+        last_synced_at: moment(),
         created_by: { type: DataTypes.INTEGER.UNSIGNED, allowNull: true },
         ...stamps,
-        deleted_at: moment,
+        deleted_at: moment(),
       });
       await queryInterface.sequelize.query(liveUnique('contact_lists', 'name', 191));
       await queryInterface.createTable('contact_list_contacts', {
@@ -90,7 +90,7 @@ export const migrations: Migration[] = [
         color: { type: DataTypes.STRING(7), allowNull: false, defaultValue: '#007bff' },
         description: { type: DataTypes.TEXT, allowNull: true },
         type: { type: DataTypes.ENUM(...TAG_TYPES), allowNull: false, defaultValue: 'custom' },
-        usage_count: counter,
+        usage_count: counter(),
         ...stamps,
       });
       await queryInterface.addIndex('contact_tags', ['usage_count'], { name: 'contact_tags_usage' });
@@ -110,8 +110,8 @@ export const migrations: Migration[] = [
         message: { type: DataTypes.TEXT, allowNull: false },
         status: { type: DataTypes.ENUM(...MESSAGE_STATUSES), allowNull: false, defaultValue: 'new' },
         ip: optional(64),
-        read_at: moment,
-        answered_at: moment,
+        read_at: moment(),
+        answered_at: moment(),
         ...stamps,
       });
       await queryInterface.addIndex('contact_messages', ['status', 'created_at'], { name: 'contact_messages_status' });
