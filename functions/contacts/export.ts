@@ -38,6 +38,6 @@ async function* memberLines(listId: number): AsyncGenerator<string> {
 
 export function listExport(list: ContactList) {
   const day = new Date().toISOString().slice(0, 10);
-  const slug = list.name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'list';
+  const slug = list.name.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'list';
   return { headers: csvHeaders(`contacts-${slug}-${day}.csv`), lines: memberLines(list.id) };
 }
