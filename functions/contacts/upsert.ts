@@ -7,6 +7,9 @@ import { normalizeEmail } from './contacts';
 type FillColumn = 'first_name' | 'last_name' | 'company' | 'phone' | 'city' | 'country' | 'language' | 'user_id';
 export type ContactFacts = Partial<Record<FillColumn, string | number | null>>;
 
+/** The stored value, or the new one where there is none (an empty text counts as none). */
+const missing = (column: FillColumn) => (column === 'user_id' ? `COALESCE(${column}, VALUES(${column}))` : `COALESCE(NULLIF(${column}, ''), VALUES(${column}))`);
+
 /**
  * Creates the contact of an e-mail or completes the existing one, in one statement on the
  * unique live e-mail, so concurrent upserts of one address never make two contacts. A new contact
@@ -20,7 +23,7 @@ export async function upsertContact(transaction: Transaction, email: string, sou
   const result = await sql.run<ResultSetHeader>(
     `INSERT INTO contacts (email, source, status, created_at, updated_at${columns.map((c) => `, ${c}`).join('')})
      VALUES (?, ?, 'active', ?, ?${columns.map(() => ', ?').join('')})
-     ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), updated_at = VALUES(updated_at)${columns.map((c) => `, ${c} = COALESCE(NULLIF(${c}, ''), VALUES(${c}))`).join('')}`,
+     ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), updated_at = VALUES(updated_at)${columns.map((c) => `, ${c} = ${missing(c)}`).join('')}`,
     [normalizeEmail(email), source, sqlTime(now), sqlTime(now), ...known.map(([, value]) => value)],
     transaction,
   );
