@@ -7,7 +7,9 @@ import { createContact, newEmail, serveContacts, tokens, uniqueName } from './he
 const it = suite('contacts: CRUD, filters, subscriptions, engagement, bulk actions, access');
 let call: Call;
 let close: () => Promise<void>;
-it.before(async () => ({ call, close } = await serveContacts()));
+it.before(async () => {
+  ({ call, close } = await serveContacts());
+});
 it.after(() => close());
 
 const admin = { token: tokens.admin };

@@ -10,7 +10,9 @@ const it = suite('contacts: static and dynamic lists, sync, duplicate, stats, CS
 let url: string;
 let call: Call;
 let close: () => Promise<void>;
-it.before(async () => ({ url, call, close } = await serveContacts()));
+it.before(async () => {
+  ({ url, call, close } = await serveContacts());
+});
 it.after(() => close());
 
 const admin = { token: tokens.admin };

@@ -13,7 +13,9 @@ const it = suite('contacts: contact form, messages inbox, public subscribe and t
 let url: string;
 let call: Call;
 let close: () => Promise<void>;
-it.before(async () => ({ url, call, close } = await serveContacts()));
+it.before(async () => {
+  ({ url, call, close } = await serveContacts());
+});
 it.after(() => close());
 
 const admin = { token: tokens.admin };

@@ -8,7 +8,9 @@ import { createContact, serveContacts, tokens, uniqueName } from './helpers';
 const it = suite('contacts: tags, usage counts, apply/remove, merge, popular, stats');
 let call: Call;
 let close: () => Promise<void>;
-it.before(async () => ({ call, close } = await serveContacts()));
+it.before(async () => {
+  ({ call, close } = await serveContacts());
+});
 it.after(() => close());
 
 const admin = { token: tokens.admin };
