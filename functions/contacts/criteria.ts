@@ -52,8 +52,41 @@ export const criteriaSchema = {
 
 const checkCriteria = compileStrict(criteriaSchema);
 
+/**
+ * The older platform's criteria were a list of `{ field, operator, value }` conditions, run as
+ * given (any column, any operator). The ones that mean one of the criteria above are translated;
+ * any other is a 422 naming it, never run.
+ */
+interface LegacyCondition { field?: unknown; operator?: unknown; value?: unknown; logic?: unknown }
+const LEGACY: Record<string, Record<string, (value: unknown) => [keyof Criteria, unknown]>> = {
+  ...Object.fromEntries(['status', 'source', 'country', 'city', 'language'].map((field) => [field, {
+    '=': (value: unknown) => [field as keyof Criteria, value], in: (value: unknown) => [field as keyof Criteria, value],
+  }])),
+  ...Object.fromEntries(['newsletter_subscribed', 'marketing_subscribed', 'sms_subscribed'].map((field) => [field, {
+    '=': (value: unknown) => [field as keyof Criteria, value === 1 || value === '1' || value === 'true' ? true : value === 0 || value === '0' || value === 'false' ? false : value],
+  }])),
+  total_orders: { '>=': (value) => ['min_orders', value], '>': (value) => ['min_orders', typeof value === 'number' ? value + 1 : value] },
+  total_spent: { '>=': (value) => ['min_spent', value] },
+  created_at: { '>=': (value) => ['created_after', value], '>': (value) => ['created_after', value], '<': (value) => ['created_before', value] },
+  tags: { in: (value) => ['tags_any', value], contains: (value) => ['tags_any', [value].flat()], '=': (value) => ['tags_any', [value].flat()] },
+};
+
+function fromConditions(conditions: unknown[]): Record<string, unknown> {
+  const criteria: Record<string, unknown> = {};
+  conditions.forEach((condition, index) => {
+    const { field, operator = '=', value, logic = 'and' } = (condition ?? {}) as LegacyCondition;
+    const translate = LEGACY[String(field)]?.[String(operator).toLowerCase()];
+    if (logic !== 'and') throw invalid({ [`criteria.${index}.logic`]: ['Conditions are combined with "and" only.'] });
+    if (!translate) throw invalid({ [`criteria.${index}`]: [`The condition ${JSON.stringify(field)} ${JSON.stringify(operator)} is not supported (criteria are: ${Object.keys(criteriaSchema.properties).join(', ')}).`] });
+    const [key, translated] = translate(value);
+    criteria[key] = translated;
+  });
+  return criteria;
+}
+
 /** Checks criteria sent in a body (422 naming `criteria.<field>`), including that their tags exist. */
-export async function validateCriteria(criteria: unknown, transaction?: Transaction): Promise<Criteria> {
+export async function validateCriteria(given: unknown, transaction?: Transaction): Promise<Criteria> {
+  const criteria = Array.isArray(given) ? fromConditions(given) : given;
   if (!checkCriteria(criteria)) {
     const errors = fieldErrors(checkCriteria.errors ?? [], '');
     throw invalid(Object.fromEntries(Object.entries(errors).map(([field, messages]) => [field ? `criteria.${field}` : 'criteria', messages])));

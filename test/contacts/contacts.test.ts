@@ -43,6 +43,9 @@ it('create: bad input answers 422 naming the field; a duplicate e-mail (any case
     [{ email: newEmail(), tags: [{ name: 'vip' }] }, 'tags.0'],
     [{ email: newEmail(), tags: [999_999_999] }, 'tags'],
     [{ email: newEmail(), birth_date: '31/12/1990' }, 'birth_date'],
+    [{ email: newEmail(), user_id: 99_999_999_999 }, 'user_id'],
+    [{ email: newEmail(), custom_fields: { blob: 'x'.repeat(70_000) } }, 'custom_fields'],
+    [{ email: newEmail(), first_name: 'x'.repeat(256) }, 'first_name'],
   ] as const) {
     const res = await call('POST', '/contacts', { ...admin, body });
     assert.is(res.status, 422, `${JSON.stringify(body)}: ${res.text}`);

@@ -97,7 +97,7 @@ it('dynamic list: criteria validated (unknown or malformed criteria 422), filled
     [{ city, created_after: 'yesterday' }, 'criteria.created_after'],
     [{ city, tags_any: [uniqueName('nope')] }, 'criteria.tags_any'],
     [{ city, country: 'France' }, 'criteria.country'],
-    ['active', 'criteria'],
+    ['active', 'criteria.0'],
   ] as const) {
     const res = await call('POST', '/lists', { ...admin, body: { name: uniqueName('bad'), is_dynamic: true, criteria } });
     assert.is(res.status, 422, `${JSON.stringify(criteria)}: ${res.text}`);
@@ -131,6 +131,24 @@ it('dynamic list: criteria validated (unknown or malformed criteria 422), filled
   const changed = await call('PUT', `/lists/${french.id}`, { ...admin, body: { criteria: { city } } });
   assert.equal([changed.status, changed.body.contact_count, changed.body.criteria], [200, 3, { city }]);
   assert.is((await call('PUT', `/lists/${french.id}`, { ...admin, body: { criteria: { town: city } } })).status, 422);
+});
+
+it("dynamic list: the older platform's { field, operator, value } conditions are translated; others are refused, never run", async () => {
+  const city = uniqueName('Legacy').replace(' ', '-');
+  const [fan, other] = [await createContact(call, { city, newsletter_subscribed: true }), await createContact(call, { city })];
+  const legacy = await newList({ is_dynamic: true, criteria: [{ field: 'city', operator: '=', value: city }, { field: 'newsletter_subscribed', operator: '=', value: 1 }] });
+  assert.equal(legacy.criteria, { city, newsletter_subscribed: true });
+  assert.equal(await memberIds(legacy.id), [fan.id]);
+  for (const [criteria, field] of [
+    [[{ field: 'password', operator: '=', value: 'x' }], 'criteria.0'],
+    [[{ field: 'city', operator: '=', value: city }, { field: 'id', operator: '>', value: 0, logic: 'or' }], 'criteria.1.logic'],
+    [[{ field: 'city', operator: 'like', value: '%' }], 'criteria.0'],
+  ] as const) {
+    const res = await call('POST', '/lists', { ...admin, body: { name: uniqueName('legacy bad'), is_dynamic: true, criteria } });
+    assert.is(res.status, 422, res.text);
+    assert.ok(res.body.errors[field], res.text);
+  }
+  void other;
 });
 
 it('dynamic list: purchase criteria (min orders, min spent) from the contacts counters', async () => {

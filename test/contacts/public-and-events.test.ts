@@ -153,6 +153,8 @@ it('order.confirmed: counts orders and total spent in exact decimals, once per o
   assert.equal([contact.source, contact.total_orders, contact.total_spent], ['purchase', 5, '101234.90'], '0.10 + 0.20 + 1234.56 + 0.05 + 99999.99, never 0.30000000000000004');
   assert.equal([contact.first_name, contact.city, contact.country, contact.user_id], ['Jeanne', 'Nantes', 'FR', 42]);
   assert.ok(contact.last_purchase_at);
+  const nobody = await deliver(url, EVENTS.orderConfirmed, order(''));
+  assert.equal([nobody.status, nobody.body.status], [200, 'rejected'], 'an order without an e-mail can never make a contact');
   const known = await createContact(call, { source: 'manual', city: 'Lyon' });
   await deliver(url, EVENTS.orderConfirmed, order(known.email, '10.00'));
   const buyer = (await contactOf(known.email))!;

@@ -74,6 +74,12 @@ e2e('a list exported as CSV through Nginx and the gateway: a streamed download w
   const lines = csv.text.trim().split('\r\n');
   assert.is(lines.length, 2);
   assert.ok(lines[1].includes(`'=cmd|calc`), 'a formula-leading cell is neutralized');
+  // A static list: a DELETE with a JSON body crosses Nginx and the gateway.
+  const fixed = await call('POST', '/api/v1/contacts/lists', { token: admin, body: { name: `Static ${randomUUID().slice(0, 8)}` } });
+  const added = await call('POST', `/api/v1/contacts/lists/${fixed.body.id}/contacts`, { token: admin, body: { contact_ids: [created.body.id] } });
+  assert.equal([added.status, added.body.data.contact_count], [200, 1], added.text);
+  const removed = await call('DELETE', `/api/v1/contacts/lists/${fixed.body.id}/contacts`, { token: admin, body: { contact_ids: [created.body.id] } });
+  assert.equal([removed.status, removed.body.removed, removed.body.data.contact_count], [200, 1, 0], removed.text);
 });
 
 e2e.run();

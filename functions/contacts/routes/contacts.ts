@@ -1,5 +1,5 @@
 import { Op, literal, type WhereOptions } from 'sequelize';
-import { conflict, escapeLike, idParams, listQuerySchema, notFound, paginate, reply, route, type ListQuery } from '../../kit';
+import { conflict, escapeLike, fieldError, idParams, listQuerySchema, notFound, paginate, reply, route, type ListQuery } from '../../kit';
 import { Contact, db } from '../database';
 import { contactDetail, contactJson, findContactOr404, normalizeEmail, tagsOf } from '../contacts';
 import { CHANNELS, ENGAGEMENTS, recordEngagement, subscribe, unsubscribe, type Channel, type Engagement } from '../engagement';
@@ -23,7 +23,7 @@ const fields = {
   city: optionalText(255),
   birth_date: { type: ['string', 'null'], format: 'date' },
   gender: { type: ['string', 'null'], enum: ['M', 'F', 'O', null] },
-  user_id: { type: ['integer', 'null'], minimum: 1 },
+  user_id: { type: ['integer', 'null'], minimum: 1, maximum: 4_294_967_295 },
   newsletter_subscribed: { type: 'boolean' },
   marketing_subscribed: { type: 'boolean' },
   sms_subscribed: { type: 'boolean' },
@@ -99,6 +99,11 @@ function valuesOf(body: Body, existing?: Contact) {
   return values;
 }
 
+/** Custom fields are free-form but bounded: they must fit their column. */
+function checkCustomFields(body: Body) {
+  if (body.custom_fields && JSON.stringify(body.custom_fields).length > 60_000) throw fieldError('custom_fields', 'The custom fields may not be larger than 60,000 characters of JSON.');
+}
+
 async function ensureEmailFree(email: string | undefined, exceptId?: number) {
   if (!email) return;
   const other = await Contact.findOne({ where: { email: normalizeEmail(email), ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}) }, attributes: ['id'] });
@@ -128,6 +133,7 @@ export const contactRoutes = [
     method: 'POST', path: '/contacts', summary: 'Create a contact (e-mail unique: 409); `tags` by id or name (new names make tags)', access: WRITE,
     body: { type: 'object', required: ['email'], properties: fields },
     handler: async ({ body }) => {
+      checkCustomFields(body);
       await ensureEmailFree(body.email);
       const id = await db.sequelize.transaction(async (transaction) => {
         const contact = await Contact.create({ source: 'manual', ...valuesOf(body) } as never, { transaction });
@@ -141,6 +147,7 @@ export const contactRoutes = [
     method: 'PUT', path: '/contacts/:id', summary: 'Change a contact (only the fields sent; `tags` replaces its tags)', access: WRITE, params: idParams,
     body: { type: 'object', properties: fields },
     handler: async ({ params, body }) => {
+      checkCustomFields(body);
       await ensureEmailFree(body.email, params.id);
       await db.sequelize.transaction(async (transaction) => {
         const contact = await findContactOr404(params.id, transaction);

@@ -15,8 +15,9 @@ const fields = {
   type: { type: 'string', enum: LIST_TYPES },
   status: { type: 'string', enum: LIST_STATUSES },
   is_dynamic: { type: 'boolean' },
-  // Checked apart (validateCriteria): an unknown criterion is a 422, not silently dropped.
-  criteria: { type: ['object', 'null'] },
+  // Checked apart (validateCriteria): an unknown criterion is a 422, not silently dropped. A list of
+  // `{ field, operator, value }` conditions (the older platform's shape) is translated.
+  criteria: { type: ['object', 'array', 'null'] },
 };
 type Body = Partial<{ name: string; description: string | null; type: ContactList['type']; status: ContactList['status']; is_dynamic: boolean; criteria: unknown }>;
 
@@ -45,13 +46,13 @@ async function ensureNameFree(name: string | undefined, exceptId?: number) {
   }
 }
 
-/** The criteria a write leaves a list with: checked, and required of a dynamic list. */
+/** The criteria a write leaves a list with: those sent are checked; a dynamic list must have some. */
 async function criteriaFor(body: Body, existing?: ContactList): Promise<Criteria | null> {
-  const dynamic = body.is_dynamic ?? existing?.is_dynamic ?? false;
-  const criteria = body.criteria !== undefined ? body.criteria : existing?.criteria ?? null;
-  if (!dynamic) return body.criteria === undefined ? existing?.criteria ?? null : criteria === null ? null : validateCriteria(criteria);
-  if (criteria === null) throw invalid({ criteria: ['A dynamic list needs criteria (an object such as { "status": "active", "tags_any": ["vip"] }).'] });
-  return validateCriteria(criteria);
+  const criteria = body.criteria === undefined ? existing?.criteria ?? null : body.criteria === null ? null : await validateCriteria(body.criteria);
+  if ((body.is_dynamic ?? existing?.is_dynamic) && criteria === null) {
+    throw invalid({ criteria: ['A dynamic list needs criteria (an object such as { "status": "active", "tags_any": ["vip"] }).'] });
+  }
+  return criteria;
 }
 
 const valuesOf = (body: Body) => {
