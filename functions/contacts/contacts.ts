@@ -1,5 +1,5 @@
-import type { Transaction } from 'sequelize';
-import { invalid, notFound, placeholders } from '../kit';
+import type { Transaction, WhereOptions } from 'sequelize';
+import { invalid, notFound, paginate, placeholders, type ListQuery } from '../kit';
 import { Contact, sql } from './database';
 
 export interface TagRef { id: number; name: string; color: string }
@@ -16,7 +16,7 @@ export function splitName(name: string | null | undefined): { first_name: string
 }
 
 export function contactJson(contact: Contact, tags: TagRef[] = [], lists?: ListRef[]) {
-  const { deleted_at: _deleted, ...fields } = contact.get({ plain: true }) as Contact['_attributes'] & Record<string, unknown>;
+  const { deleted_at: _deleted, ...fields } = contact.get({ plain: true }) as Record<string, unknown>;
   return {
     ...fields,
     newsletter_subscribed: Boolean(contact.newsletter_subscribed),
@@ -51,6 +51,13 @@ export async function listsOf(contactId: number, transaction?: Transaction): Pro
     `SELECT l.id, l.name, m.status, m.added_at FROM contact_list_contacts m JOIN contact_lists l ON l.id = m.list_id
      WHERE m.contact_id = ? AND l.deleted_at IS NULL ORDER BY l.name`, [contactId], transaction,
   );
+}
+
+/** One page of contacts, each with its tags: two queries for the page, one for the tags. */
+export async function contactPage(query: ListQuery, where: WhereOptions) {
+  const page = await paginate(Contact, query, { where });
+  const tags = await tagsOf(page.data.map((c) => c.id));
+  return { ...page, data: page.data.map((c) => contactJson(c, tags.get(c.id))) };
 }
 
 /** A contact as the API shows one: with its tags and lists. */

@@ -1,5 +1,5 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import { serviceDatabase, statements as statementsOf } from '../kit';
+import { DataTypes, Model, Op, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelStatic, type Sequelize } from 'sequelize';
+import { conflict, serviceDatabase, statements as statementsOf } from '../kit';
 import type { Criteria } from './criteria';
 
 export const CONTACT_STATUSES = ['active', 'inactive', 'bounced', 'unsubscribed', 'complained'] as const;
@@ -184,3 +184,14 @@ export const sql = statementsOf('contacts');
 
 /** A UTC time as MySQL DATETIME text (the connections run in UTC). */
 export const sqlTime = (time: Date | string) => new Date(time).toISOString().slice(0, 23).replace('T', ' ');
+
+/** Figures from COUNT/SUM columns as numbers (MySQL answers a SUM as a decimal string, NULL over no rows). */
+export const figures = (row: Record<string, unknown>): Record<string, number> =>
+  Object.fromEntries(Object.entries(row).map(([key, value]) => [key, Number(value ?? 0)]));
+
+/** 409 when another live row already has this value (the unique index also says so under a race). */
+export async function ensureFree(model: ModelStatic<Model>, field: string, value: string | undefined, exceptId: number | undefined, message: string): Promise<void> {
+  if (value === undefined) return;
+  const other = await model.findOne({ where: { [field]: value, ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}) }, attributes: ['id'] });
+  if (other) throw conflict(message);
+}

@@ -4,6 +4,12 @@ import { sql, sqlTime } from './database';
 
 export const CHANNELS = ['newsletter', 'marketing', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
+/** The channels a request names: one, or `all` of them; `fallback` when it names none. */
+export function channelsOf(type: Channel | 'all' | undefined, fallback: Channel | 'all'): Channel[] {
+  const chosen = type ?? fallback;
+  return chosen === 'all' ? [...CHANNELS] : [chosen];
+}
+
 const FLAG: Record<Channel, string> = { newsletter: 'newsletter_subscribed', marketing: 'marketing_subscribed', sms: 'sms_subscribed' };
 
 /** Subscribes contacts to channels; one who had unsubscribed from everything is active again. */

@@ -1,11 +1,11 @@
 import { fieldError, route } from '../../kit';
 import { Contact, db, type ContactStatus } from '../database';
 import { requireLiveContacts } from '../contacts';
-import { CHANNELS, subscribe, unsubscribe, type Channel } from '../engagement';
+import { channelsOf, subscribe, unsubscribe, type Channel } from '../engagement';
 import { addToList, applyTag, forgetContacts, removeFromList, removeTag } from '../membership';
 import { resolveTags, type TagRefInput } from '../tags';
 import { staticListOr409 } from './lists';
-import { contactIds, contactStatus } from './fields';
+import { channelOrAll, contactIds, contactStatus } from './fields';
 
 /** The older platform's action names, and the plainer ones. */
 const ACTIONS = {
@@ -20,7 +20,7 @@ interface Options { type?: Channel | 'all'; tag?: TagRefInput; tag_id?: number; 
 interface BulkBody extends Options { action: Action; contact_ids: number[]; data?: Options }
 
 const options = {
-  type: { type: 'string', enum: [...CHANNELS, 'all'] },
+  type: channelOrAll,
   tag: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', minLength: 1, maxLength: 100 }] },
   tag_id: { type: 'integer', minimum: 1 },
   status: contactStatus,
@@ -33,8 +33,6 @@ function option<K extends keyof Options>(body: BulkBody, name: K): NonNullable<O
   if (value === undefined || value === null) throw fieldError(`data.${name}`, `The data.${name} field is required for the ${body.action} action.`);
   return value as NonNullable<Options[K]>;
 }
-
-const channelsOf = (type: Channel | 'all' | undefined, fallback: Channel | 'all'): Channel[] => ((type ?? fallback) === 'all' ? [...CHANNELS] : [(type ?? fallback) as Channel]);
 
 export const bulkRoutes = [
   route<{}, {}, BulkBody>({

@@ -1,11 +1,11 @@
 import { Op, literal, type WhereOptions } from 'sequelize';
-import { conflict, escapeLike, fieldError, idParams, listQuerySchema, notFound, paginate, reply, route, type ListQuery } from '../../kit';
-import { Contact, db } from '../database';
-import { contactDetail, contactJson, findContactOr404, normalizeEmail, tagsOf } from '../contacts';
-import { CHANNELS, ENGAGEMENTS, recordEngagement, subscribe, unsubscribe, type Channel, type Engagement } from '../engagement';
+import { escapeLike, fieldError, idParams, listQuerySchema, notFound, reply, route, type ListQuery } from '../../kit';
+import { Contact, db, ensureFree } from '../database';
+import { contactDetail, contactPage, findContactOr404, normalizeEmail } from '../contacts';
+import { channelsOf, ENGAGEMENTS, recordEngagement, subscribe, unsubscribe, type Channel, type Engagement } from '../engagement';
 import { forgetContacts, setTags } from '../membership';
 import { resolveTags, type TagRefInput } from '../tags';
-import { channel, contactSource, contactStatus, countryCode, email, optionalText, tagRefs } from './fields';
+import { channel, channelOrAll, contactSource, contactStatus, countryCode, email, optionalText, tagRefs } from './fields';
 
 const READ = { permission: 'users.view' };
 const WRITE = { permission: 'settings.update' };
@@ -104,25 +104,15 @@ function checkCustomFields(body: Body) {
   if (body.custom_fields && JSON.stringify(body.custom_fields).length > 60_000) throw fieldError('custom_fields', 'The custom fields may not be larger than 60,000 characters of JSON.');
 }
 
-async function ensureEmailFree(email: string | undefined, exceptId?: number) {
-  if (!email) return;
-  const other = await Contact.findOne({ where: { email: normalizeEmail(email), ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}) }, attributes: ['id'] });
-  if (other) throw conflict('A contact with this email already exists.');
-}
-
-const channelsOf = (type: Channel | 'all' | undefined, fallback: 'newsletter' | 'all'): Channel[] => {
-  const chosen = type ?? fallback;
-  return chosen === 'all' ? [...CHANNELS] : [chosen];
-};
+const ensureEmailFree = (email: string | undefined, exceptId?: number) =>
+  ensureFree(Contact, 'email', email === undefined ? undefined : normalizeEmail(email), exceptId, 'A contact with this email already exists.');
 
 export const contactRoutes = [
   route<{}, ContactQuery>({
     method: 'GET', path: '/contacts', summary: 'Contacts, newest first; filters status, source, tag, list, search, country, city, language, flags', access: READ,
     query: listQuery,
     handler: async ({ query }) => {
-      const page = await paginate(Contact, { ...query, sort: sortOf(query) }, { where: contactFilters(query) });
-      const tags = await tagsOf(page.data.map((c) => c.id));
-      return { ...page, data: page.data.map((c) => contactJson(c, tags.get(c.id))) };
+      return contactPage({ ...query, sort: sortOf(query) }, contactFilters(query));
     },
   }),
   route<{ id: number }>({
@@ -179,7 +169,7 @@ export const contactRoutes = [
   }),
   route<{ id: number }, {}, { type?: Channel | 'all' }>({
     method: 'POST', path: '/contacts/:id/unsubscribe', summary: 'Unsubscribe a contact from a channel, or from all (the default)', access: WRITE, params: idParams,
-    body: { type: 'object', properties: { type: { type: 'string', enum: [...CHANNELS, 'all'] } } }, response: { status: 200 },
+    body: { type: 'object', properties: { type: channelOrAll } }, response: { status: 200 },
     handler: async ({ params, body }) => {
       await db.sequelize.transaction(async (transaction) => unsubscribe([(await findContactOr404(params.id, transaction)).id], channelsOf(body.type, 'all'), transaction));
       return contactDetail(params.id);

@@ -1,7 +1,7 @@
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { conflict, escapeLike, fieldError, idParams, invalid, listQuerySchema, notFound, paginate, reply, route, type ListQuery } from '../../kit';
-import { Contact, ContactList, db, LIST_STATUSES, LIST_TYPES, sql } from '../database';
-import { contactJson, requireLiveContacts, tagsOf } from '../contacts';
+import { ContactList, db, ensureFree, figures, LIST_STATUSES, LIST_TYPES, sql } from '../database';
+import { contactPage, requireLiveContacts } from '../contacts';
 import { validateCriteria, type Criteria } from '../criteria';
 import { addToList, copyMembers, removeFromList, syncDynamicList } from '../membership';
 import { listExport } from '../export';
@@ -40,11 +40,7 @@ export async function staticListOr409(id: number, transaction: Transaction, fiel
   return list;
 }
 
-async function ensureNameFree(name: string | undefined, exceptId?: number) {
-  if (name && (await ContactList.findOne({ where: { name: name.trim(), ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}) }, attributes: ['id'] }))) {
-    throw conflict('A list with this name already exists.');
-  }
-}
+const ensureNameFree = (name: string | undefined, exceptId?: number) => ensureFree(ContactList, 'name', name?.trim(), exceptId, 'A list with this name already exists.');
 
 /** The criteria a write leaves a list with: those sent are checked; a dynamic list must have some. */
 async function criteriaFor(body: Body, existing?: ContactList): Promise<Criteria | null> {
@@ -125,9 +121,7 @@ export const listRoutes = [
     handler: async ({ params, query }) => {
       await findListOr404(params.id);
       const members = db.sequelize.literal(`(SELECT contact_id FROM contact_list_contacts WHERE list_id = ${Number(params.id)} AND status = 'active')`);
-      const page = await paginate(Contact, query, { where: { id: { [Op.in]: members } } });
-      const tags = await tagsOf(page.data.map((c) => c.id));
-      return { ...page, data: page.data.map((c) => contactJson(c, tags.get(c.id))) };
+      return contactPage(query, { id: { [Op.in]: members } });
     },
   }),
   route<{ id: number }, {}, { contact_ids: number[] }>({
@@ -200,7 +194,7 @@ export const listRoutes = [
       const { last_added_at, ...counts } = totals;
       return {
         list_id: list.id, contact_count: list.contact_count,
-        ...Object.fromEntries(Object.entries(counts).map(([key, value]) => [key, Number(value ?? 0)])),
+        ...figures(counts),
         by_status: await grouped('status'), by_source: await grouped('source'),
         last_added_at, last_synced_at: list.last_synced_at, last_updated: list.updated_at,
       };

@@ -2,15 +2,13 @@ import { emit, idParams, notFound, reply, route } from '../../kit';
 import { ENGAGEMENT_EVENTS, type ContactMessageReceived } from '../../contracts/engagement';
 import { ContactMessage, db, sql } from '../database';
 import { splitName } from '../contacts';
-import { CHANNELS, recordEngagement, subscribe, unsubscribe, type Channel } from '../engagement';
+import { channelsOf, recordEngagement, subscribe, unsubscribe, type Channel } from '../engagement';
 import { upsertContact } from '../upsert';
-import { countryCode, email, optionalText, text } from './fields';
+import { channel, channelOrAll, countryCode, email, optionalText, text } from './fields';
 import { messageJson } from './messages';
 
 interface ContactForm { name: string; email: string; subject: string; message: string }
 interface Subscription { email: string; name?: string | null; first_name?: string | null; last_name?: string | null; language?: string | null; country?: string | null; type?: Channel }
-
-const channelsOf = (type: Channel | 'all' | undefined): Channel[] => (type === undefined || type === 'all' ? [...CHANNELS] : [type]);
 
 /** The live contact of an e-mail, locked; undefined when there is none. */
 async function contactIdOf(address: string, transaction: Parameters<typeof sql.select>[2]) {
@@ -43,7 +41,7 @@ export const publicRoutes = [
     method: 'POST', path: '/public/subscribe', summary: 'Subscribe an e-mail (newsletter by default); makes the contact when new (source newsletter_signup)', access: 'public',
     body: {
       type: 'object', required: ['email'],
-      properties: { email, name: optionalText(255), first_name: optionalText(255), last_name: optionalText(255), language: countryCode, country: countryCode, type: { type: 'string', enum: CHANNELS } },
+      properties: { email, name: optionalText(255), first_name: optionalText(255), last_name: optionalText(255), language: countryCode, country: countryCode, type: channel },
     },
     response: { status: 200 },
     handler: async ({ body }) => {
@@ -59,12 +57,12 @@ export const publicRoutes = [
   }),
   route<{}, {}, { email: string; type?: Channel | 'all' }>({
     method: 'POST', path: '/public/unsubscribe', summary: 'Unsubscribe an e-mail from a channel or from all (the default); the same answer whether it is known or not', access: 'public',
-    body: { type: 'object', required: ['email'], properties: { email, type: { type: 'string', enum: [...CHANNELS, 'all'] } } },
+    body: { type: 'object', required: ['email'], properties: { email, type: channelOrAll } },
     response: { status: 200 },
     handler: async ({ body }) => {
       await db.sequelize.transaction(async (transaction) => {
         const id = await contactIdOf(body.email, transaction);
-        if (id) await unsubscribe([id], channelsOf(body.type), transaction);
+        if (id) await unsubscribe([id], channelsOf(body.type, 'all'), transaction);
       });
       return { message: 'You are unsubscribed.' };
     },

@@ -1,7 +1,7 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { conflict, escapeLike, fieldError, idParams, listQuerySchema, paginate, reply, route, type ListQuery } from '../../kit';
-import { Contact, db, sql, Tag, TAG_TYPES } from '../database';
-import { contactJson, requireLiveContacts, tagsOf } from '../contacts';
+import { escapeLike, fieldError, idParams, listQuerySchema, paginate, reply, route, type ListQuery } from '../../kit';
+import { db, ensureFree, figures, sql, Tag, TAG_TYPES } from '../database';
+import { contactPage, requireLiveContacts } from '../contacts';
 import { applyTag, mergeTag, removeTag } from '../membership';
 import { findTagOr404 } from '../tags';
 import { contactIdsBody, contactStatus, optionalText, text } from './fields';
@@ -18,11 +18,7 @@ type Body = Partial<{ name: string; color: string; description: string | null; t
 
 const tagJson = (tag: Tag) => tag.toJSON();
 
-async function ensureNameFree(name: string | undefined, exceptId?: number) {
-  if (name && (await Tag.findOne({ where: { name: name.trim(), ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}) }, attributes: ['id'] }))) {
-    throw conflict('A tag with this name already exists.');
-  }
-}
+const ensureNameFree = (name: string | undefined, exceptId?: number) => ensureFree(Tag, 'name', name?.trim(), exceptId, 'A tag with this name already exists.');
 
 const valuesOf = (body: Body) => ({ ...body, ...(typeof body.name === 'string' ? { name: body.name.trim() } : {}) });
 
@@ -83,9 +79,7 @@ export const tagRoutes = [
       const where: WhereOptions[] = [{ id: { [Op.in]: tagged } }];
       if (query.status) where.push({ status: query.status });
       if (query.newsletter_subscribed !== undefined) where.push({ newsletter_subscribed: query.newsletter_subscribed });
-      const page = await paginate(Contact, query, { where: { [Op.and]: where } });
-      const tags = await tagsOf(page.data.map((c) => c.id));
-      return { ...page, data: page.data.map((c) => contactJson(c, tags.get(c.id))) };
+      return contactPage(query, { [Op.and]: where });
     },
   }),
   route<{ id: number }, {}, { contact_ids: number[] }>({
@@ -133,7 +127,7 @@ export const tagRoutes = [
       const countries = await sql.select<{ country: string; n: number }>(`SELECT c.country, COUNT(*) AS n ${tagged} AND c.country IS NOT NULL GROUP BY c.country ORDER BY n DESC`, [tag.id]);
       return {
         tag_id: tag.id, name: tag.name, usage_count: tag.usage_count,
-        ...Object.fromEntries(Object.entries(totals).map(([key, value]) => [key, Number(value ?? 0)])),
+        ...figures(totals),
         countries: Object.fromEntries(countries.map((row) => [row.country, Number(row.n)])),
       };
     },
