@@ -130,6 +130,12 @@ it('sensitive routes have a tighter per-IP budget', async () => {
   assert.equal(statuses, [207, 207, 207, 429]);
 });
 
+it("anonymous writes of contacts (contact form, public subscribe and unsubscribe) count as sensitive; staff routes do not", async () => {
+  const { isSensitive } = await import('../../gateway/limits');
+  for (const path of ['/contact', '/public/subscribe', '/public/unsubscribe/', '/contact?x=1']) assert.ok(isSensitive('contacts', 'POST', path), path);
+  for (const [method, path] of [['POST', '/contacts'], ['GET', '/contact'], ['POST', '/public/track/1/opened']]) assert.not.ok(isSensitive('contacts', method, path), `${method} ${path}`);
+});
+
 it('the merged OpenAPI document has every declared route, paths as clients call them', async () => {
   const { registeredServices } = await import('../../functions/kit/registry');
   const { withPatchAliases } = await import('../../functions/kit/route');
