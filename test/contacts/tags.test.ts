@@ -96,10 +96,11 @@ it('popular (most used first, limit) and stats (status, subscription, countries)
   await call('POST', `/tags/${small.id}/apply`, { ...admin, body: { contact_ids: [people[0].id] } });
   const popular = await call('GET', '/tags/popular?limit=50', admin);
   assert.is(popular.status, 200);
-  const order = popular.body.map((t: { id: number }) => t.id);
+  const order = popular.body.data.map((t: { id: number }) => t.id);
   assert.ok(order.indexOf(big.id) < order.indexOf(small.id), 'more used first');
-  assert.ok(popular.body.every((t: { usage_count: number }, i: number, all: Array<{ usage_count: number }>) => i === 0 || all[i - 1].usage_count >= t.usage_count));
-  assert.is((await call('GET', '/tags/popular?limit=2', admin)).body.length, 2);
+  assert.ok(popular.body.data.every((t: { usage_count: number }, i: number, all: Array<{ usage_count: number }>) => i === 0 || all[i - 1].usage_count >= t.usage_count));
+  const two = (await call('GET', '/tags/popular?limit=2', admin)).body;
+  assert.equal([two.data.length, two.per_page, two.current_page], [2, 2, 1]);
   assert.is((await call('GET', '/tags/popular?limit=500', admin)).status, 422);
   const stats = await call('GET', `/tags/${big.id}/stats`, admin);
   assert.equal(

@@ -1,5 +1,5 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { escapeLike, fieldError, idParams, listQuerySchema, paginate, reply, route, type ListQuery } from '../../kit';
+import { escapeLike, fieldError, idParams, listQuerySchema, pageOf, paginate, reply, route, type ListQuery } from '../../kit';
 import { db, ensureFree, figures, sql, Tag, TAG_TYPES } from '../database';
 import { contactPage, requireLiveContacts } from '../contacts';
 import { applyTag, mergeTag, removeTag } from '../membership';
@@ -38,9 +38,12 @@ export const tagRoutes = [
     },
   }),
   route<{}, { limit: number }>({
-    method: 'GET', path: '/tags/popular', summary: 'The most used tags (limit 10 by default, at most 50)', access: ACCESS,
+    method: 'GET', path: '/tags/popular', summary: 'The most used tags (limit 10 by default, at most 50), as one page', access: ACCESS,
     query: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 50, default: 10 } } },
-    handler: async ({ query }) => (await Tag.findAll({ where: { usage_count: { [Op.gt]: 0 } }, order: [['usage_count', 'DESC'], ['name', 'ASC']], limit: query.limit })).map(tagJson),
+    handler: async ({ query }) => {
+      const tags = await Tag.findAll({ where: { usage_count: { [Op.gt]: 0 } }, order: [['usage_count', 'DESC'], ['name', 'ASC']], limit: query.limit });
+      return pageOf(tags.map(tagJson), tags.length, { page: 1, per_page: query.limit });
+    },
   }),
   route<{ id: number }>({
     method: 'GET', path: '/tags/:id', summary: 'One tag', access: ACCESS, params: idParams,
