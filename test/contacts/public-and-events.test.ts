@@ -109,6 +109,11 @@ it('public subscribe and unsubscribe: idempotent, no token, same answer for unkn
   await call('POST', '/public/unsubscribe', { body: { email } });
   contact = (await contactOf(email))!;
   assert.equal([contact.sms_subscribed, contact.status], [false, 'unsubscribed']);
+  const list = (await call('POST', '/lists', { ...admin, body: { name: `Weekly ${randomUUID().slice(0, 8)}` } })).body;
+  await call('POST', `/lists/${list.id}/contacts`, { ...admin, body: { contact_ids: [contact.id] } });
+  assert.is((await call('POST', '/public/unsubscribe', { body: { email, list_id: list.id } })).status, 200);
+  assert.is((await call('GET', `/lists/${list.id}`, admin)).body.contact_count, 0, 'out of that list (and its count)');
+  assert.equal((await call('GET', `/contacts/${contact.id}`, admin)).body.lists.map((l: { status: string }) => l.status), ['unsubscribed']);
   const unknown = await call('POST', '/public/unsubscribe', { body: { email: newEmail('stranger') } });
   assert.equal([unknown.status, unknown.body.message], [200, out.body.message], 'no way to learn who is a contact');
   assert.is((await call('POST', '/public/subscribe', { body: { email: 'nope' } })).status, 422);

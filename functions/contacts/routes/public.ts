@@ -3,6 +3,7 @@ import { ENGAGEMENT_EVENTS, type ContactMessageReceived } from '../../contracts/
 import { ContactMessage, db, sql } from '../database';
 import { splitName } from '../contacts';
 import { channelsOf, recordEngagement, subscribe, unsubscribe, type Channel } from '../engagement';
+import { unsubscribeFromList } from '../membership';
 import { upsertContact } from '../upsert';
 import { channel, channelOrAll, countryCode, email, optionalText, text } from './fields';
 import { messageJson } from './messages';
@@ -55,14 +56,18 @@ export const publicRoutes = [
       return { message: 'You are subscribed.', email: body.email.trim().toLowerCase() };
     },
   }),
-  route<{}, {}, { email: string; type?: Channel | 'all' }>({
-    method: 'POST', path: '/public/unsubscribe', summary: 'Unsubscribe an e-mail from a channel or from all (the default); the same answer whether it is known or not', access: 'public',
-    body: { type: 'object', required: ['email'], properties: { email, type: channelOrAll } },
+  route<{}, {}, { email: string; type?: Channel | 'all'; list_id?: number }>({
+    method: 'POST', path: '/public/unsubscribe',
+    summary: 'Unsubscribe an e-mail from a channel or from all (the default), or from one list (`list_id`); the same answer whether it is known or not',
+    access: 'public',
+    body: { type: 'object', required: ['email'], properties: { email, type: channelOrAll, list_id: { type: 'integer', minimum: 1 } } },
     response: { status: 200 },
     handler: async ({ body }) => {
       await db.sequelize.transaction(async (transaction) => {
         const id = await contactIdOf(body.email, transaction);
-        if (id) await unsubscribe([id], channelsOf(body.type, 'all'), transaction);
+        if (!id) return;
+        if (body.list_id) await unsubscribeFromList(body.list_id, id, transaction);
+        else await unsubscribe([id], channelsOf(body.type, 'all'), transaction);
       });
       return { message: 'You are unsubscribed.' };
     },
