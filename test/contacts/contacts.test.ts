@@ -114,6 +114,8 @@ it('list: Laravel page shape; filters status, source, tag (id or name), list, se
   assert.equal(await ids('sort=id'), [a.id, b.id]);
   assert.equal(await ids('sort_by=id&sort_order=desc'), [b.id, a.id]);
   assert.equal((await call('GET', `/contacts?search=${marker}%20Corp`, admin)).body.data.map((c: { id: number }) => c.id), [b.id], 'search looks in the company too');
+  const named = await createContact(call, { first_name: 'Hedy', last_name: marker });
+  assert.equal((await call('GET', `/contacts?search=Hedy%20${marker}`, admin)).body.data.map((c: { id: number }) => c.id), [named.id], 'and in the full name');
   assert.equal((await call('GET', '/contacts?search=%25', admin)).status, 200, 'LIKE wildcards are literal');
   for (const query of ['sort=password', 'status=gone', 'per_page=1000', 'page=0', 'newsletter_subscribed=perhaps', 'tag_id=abc']) {
     const res = await call('GET', `/contacts?${query}`, admin);

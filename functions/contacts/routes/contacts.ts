@@ -1,4 +1,4 @@
-import { Op, literal, type WhereOptions } from 'sequelize';
+import { Op, col, fn, literal, where, type WhereOptions } from 'sequelize';
 import { escapeLike, fieldError, idParams, listQuerySchema, notFound, reply, route, type ListQuery } from '../../kit';
 import { Contact, db, ensureFree } from '../database';
 import { contactDetail, contactPage, findContactOr404, normalizeEmail } from '../contacts';
@@ -60,8 +60,8 @@ type ContactQuery = ListQuery & Partial<{
 
 const q = (value: string | number) => db.sequelize.escape(value);
 
-/** The WHERE of a contacts list: every filter narrows. Also used by the CSV export of contacts. */
-export function contactFilters(query: ContactQuery): WhereOptions {
+/** The WHERE of a contacts list: every filter narrows. */
+function contactFilters(query: ContactQuery): WhereOptions {
   const and: WhereOptions[] = [];
   for (const field of ['status', 'source', 'city', 'newsletter_subscribed', 'marketing_subscribed', 'sms_subscribed'] as const) {
     if (query[field] !== undefined) and.push({ [field]: query[field] });
@@ -71,7 +71,8 @@ export function contactFilters(query: ContactQuery): WhereOptions {
   const search = query.search?.trim();
   if (search) {
     const like = { [Op.like]: `%${escapeLike(search)}%` };
-    and.push({ [Op.or]: [{ email: like }, { first_name: like }, { last_name: like }, { company: like }] });
+    const fullName = where(fn('CONCAT_WS', ' ', col('first_name'), col('last_name')), like);
+    and.push({ [Op.or]: [{ email: like }, fullName, { company: like }] });
   }
   const tag = query.tag_id ?? (query.tag && /^\d+$/.test(query.tag) ? Number(query.tag) : undefined);
   if (tag !== undefined) and.push({ id: { [Op.in]: literal(`(SELECT contact_id FROM contact_tag WHERE tag_id = ${q(tag)})`) } });
