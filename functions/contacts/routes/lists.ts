@@ -116,7 +116,7 @@ export const listRoutes = [
     },
   }),
   route<{ id: number }, ListQuery>({
-    method: 'GET', path: '/lists/:id/contacts', summary: "A list's contacts, latest added first", access: ACCESS, params: idParams,
+    method: 'GET', path: '/lists/:id/contacts', summary: "A list's contacts (its active members)", access: ACCESS, params: idParams,
     query: listQuerySchema(['id', 'email', 'created_at']),
     handler: async ({ params, query }) => {
       await findListOr404(params.id);

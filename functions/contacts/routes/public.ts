@@ -1,7 +1,8 @@
+import type { Transaction } from 'sequelize';
 import { emit, idParams, notFound, reply, route } from '../../kit';
 import { ENGAGEMENT_EVENTS, type ContactMessageReceived } from '../../contracts/engagement';
 import { ContactMessage, db, sql } from '../database';
-import { splitName } from '../contacts';
+import { normalizeEmail, splitName } from '../contacts';
 import { channelsOf, recordEngagement, subscribe, unsubscribe, type Channel } from '../engagement';
 import { unsubscribeFromList } from '../membership';
 import { upsertContact } from '../upsert';
@@ -12,8 +13,8 @@ interface ContactForm { name: string; email: string; subject: string; message: s
 interface Subscription { email: string; name?: string | null; first_name?: string | null; last_name?: string | null; language?: string | null; country?: string | null; type?: Channel }
 
 /** The live contact of an e-mail, locked; undefined when there is none. */
-async function contactIdOf(address: string, transaction: Parameters<typeof sql.select>[2]) {
-  const [row] = await sql.select<{ id: number }>('SELECT id FROM contacts WHERE live_email = ? FOR UPDATE', [address.trim().toLowerCase()], transaction);
+async function contactIdOf(address: string, transaction: Transaction) {
+  const [row] = await sql.select<{ id: number }>('SELECT id FROM contacts WHERE live_email = ? FOR UPDATE', [normalizeEmail(address)], transaction);
   return row?.id;
 }
 
@@ -25,7 +26,7 @@ export const publicRoutes = [
       const sent = await db.sequelize.transaction(async (transaction) => {
         const contactId = await upsertContact(transaction, body.email, 'contact_form', splitName(body.name));
         const message = await ContactMessage.create({
-          contact_id: contactId, name: body.name.trim(), email: body.email.trim().toLowerCase(), subject: body.subject.trim(), message: body.message.trim(), ip,
+          contact_id: contactId, name: body.name.trim(), email: normalizeEmail(body.email), subject: body.subject.trim(), message: body.message.trim(), ip,
         }, { transaction });
         const event: ContactMessageReceived = {
           id: message.id, contact_id: contactId, name: message.name, email: message.email, subject: message.subject, received_at: message.created_at.toISOString(),
@@ -53,7 +54,7 @@ export const publicRoutes = [
         });
         await subscribe([id], [body.type ?? 'newsletter'], transaction);
       });
-      return { message: 'You are subscribed.', email: body.email.trim().toLowerCase() };
+      return { message: 'You are subscribed.', email: normalizeEmail(body.email) };
     },
   }),
   route<{}, {}, { email: string; type?: Channel | 'all'; list_id?: number }>({
