@@ -86,29 +86,36 @@ it('merge: every contact of the source moves to the target once; the source is d
 });
 
 it('popular (most used first, limit) and stats (status, subscription, countries)', async () => {
+  // Tags of earlier runs stay: those of the other cases are used three times at most; this case cleans up after itself.
   const [big, small] = [await newTag(), await newTag()];
   const people = [
     await createContact(call, { country: 'FR', newsletter_subscribed: true }),
     await createContact(call, { country: 'FR', status: 'inactive' }),
     await createContact(call, { country: 'DE', marketing_subscribed: true }),
+    await createContact(call),
   ];
   await call('POST', `/tags/${big.id}/apply`, { ...admin, body: { contact_ids: people.map((p) => p.id) } });
   await call('POST', `/tags/${small.id}/apply`, { ...admin, body: { contact_ids: [people[0].id] } });
-  const popular = await call('GET', '/tags/popular?limit=50', admin);
-  assert.is(popular.status, 200);
-  const order = popular.body.data.map((t: { id: number }) => t.id);
-  assert.ok(order.indexOf(big.id) < order.indexOf(small.id), 'more used first');
-  assert.ok(popular.body.data.every((t: { usage_count: number }, i: number, all: Array<{ usage_count: number }>) => i === 0 || all[i - 1].usage_count >= t.usage_count));
-  const two = (await call('GET', '/tags/popular?limit=2', admin)).body;
-  assert.equal([two.data.length, two.per_page, two.current_page], [2, 2, 1]);
-  assert.is((await call('GET', '/tags/popular?limit=500', admin)).status, 422);
-  const stats = await call('GET', `/tags/${big.id}/stats`, admin);
-  assert.equal(
-    [stats.body.total_contacts, stats.body.active_contacts, stats.body.subscribed_contacts, stats.body.marketing_subscribed, stats.body.recent_additions, stats.body.usage_count],
-    [3, 2, 1, 1, 3, 3],
-  );
-  assert.equal(stats.body.countries, { FR: 2, DE: 1 });
-  assert.is((await call('GET', '/tags/999999999/stats', admin)).status, 404);
+  try {
+    const popular = await call('GET', '/tags/popular?limit=50', admin);
+    assert.is(popular.status, 200);
+    const order = popular.body.data.map((t: { id: number }) => t.id);
+    assert.ok(order.includes(big.id), 'the most used tag is there');
+    if (order.includes(small.id)) assert.ok(order.indexOf(big.id) < order.indexOf(small.id), 'more used first');
+    assert.ok(popular.body.data.every((t: { usage_count: number }, i: number, all: Array<{ usage_count: number }>) => i === 0 || all[i - 1].usage_count >= t.usage_count));
+    const two = (await call('GET', '/tags/popular?limit=2', admin)).body;
+    assert.equal([two.data.length, two.per_page, two.current_page], [2, 2, 1]);
+    assert.is((await call('GET', '/tags/popular?limit=500', admin)).status, 422);
+    const stats = await call('GET', `/tags/${big.id}/stats`, admin);
+    assert.equal(
+      [stats.body.total_contacts, stats.body.active_contacts, stats.body.subscribed_contacts, stats.body.marketing_subscribed, stats.body.recent_additions, stats.body.usage_count],
+      [4, 3, 1, 1, 4, 4],
+    );
+    assert.equal(stats.body.countries, { FR: 2, DE: 1 });
+    assert.is((await call('GET', '/tags/999999999/stats', admin)).status, 404);
+  } finally {
+    for (const tag of [big, small]) await call('DELETE', `/tags/${tag.id}`, admin);
+  }
 });
 
 it.run();
