@@ -14,7 +14,7 @@ const SENSITIVE: Array<{ service: ServiceName; method: string; path: RegExp }> =
   { service: 'auth', method: 'POST', path: /^\/(login|register)\/?$/ },
   { service: 'newsletters', method: 'POST', path: /^\/(newsletters\/)?subscribe\/?$/ },
   { service: 'sav', method: 'POST', path: /^\/public\/tickets\/?$/ },
-  { service: 'contacts', method: 'POST', path: /^\/contact\/?$/ },
+  { service: 'contacts', method: 'POST', path: /^\/(contact|public\/subscribe|public\/unsubscribe)\/?$/ },
 ];
 
 /** The budget a request spends besides its client's: the service's sensitive one, or none. */

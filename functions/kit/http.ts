@@ -57,6 +57,28 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(payload);
 }
 
+/**
+ * Writes a body as it is produced, waiting for the socket to drain whenever its buffer is full,
+ * so a large export never sits whole in memory. A failure midway cuts the connection: the client
+ * sees a truncated response, never a complete-looking wrong one.
+ */
+export async function sendStream(res: ServerResponse, status: number, chunks: AsyncIterable<string | Buffer>, headers: Record<string, string> = {}): Promise<void> {
+  res.writeHead(status, headers);
+  for await (const chunk of chunks) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) await new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+  res.end();
+}
+
 export function clientIp(req: IncomingMessage): string {
   const realIp = req.headers['x-real-ip'];
   if (typeof realIp === 'string' && realIp) return realIp;

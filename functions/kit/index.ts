@@ -21,3 +21,4 @@ export { callService, type ServiceAnswer } from './client';
 export * as files from './storage';
 export { statements, placeholders } from './sql';
 export { ShortLived } from './cache';
+export { csvCell, csvLine, csvHeaders, type CsvValue } from './csv';

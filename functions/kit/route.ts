@@ -28,6 +28,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body written piece by piece as it is produced (CSV exports...), instead of `body`. */
+  stream?: AsyncIterable<string | Buffer>;
 }
 
 const REPLY = Symbol('reply');
@@ -38,6 +40,8 @@ export const reply = {
   ok: (body: unknown) => reply.with(200, body),
   created: (body: unknown) => reply.with(201, body),
   noContent: () => reply.with(204),
+  /** Streams `chunks` to the client as they come (never buffered whole); `headers` carry the content type. */
+  stream: (headers: Record<string, string>, chunks: AsyncIterable<string | Buffer>, status = 200): TaggedReply => ({ [REPLY]: true, status, headers, stream: chunks }),
 };
 
 export const isReply = (value: unknown): value is Reply => typeof value === 'object' && value !== null && REPLY in value;

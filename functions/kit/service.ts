@@ -3,11 +3,11 @@ import FindMyWay from 'find-my-way';
 import type { ValidateFunction } from 'ajv';
 import { HttpError, errorBody, forbidden, notFound, unauthorized, conflict, invalid } from './errors';
 import { bearerToken, requestIdFrom, runInScope } from './context';
-import { clientIp, readBody, sendJson } from './http';
+import { clientIp, readBody, sendJson, sendStream } from './http';
 import { hasPermission, prepareVerification, verifyToken, type Caller } from './jwt';
 import { log } from './log';
 import { compile, validate } from './validation';
-import { isReply, reply, withPatchAliases, type Access, type Request, type Route } from './route';
+import { isReply, reply, withPatchAliases, type Access, type Reply, type Request, type Route } from './route';
 import { databaseAnswers, type Migration, type Seed } from './db';
 import type { ServiceDatabase } from './database';
 import { openApiDocument } from './openapi';
@@ -86,9 +86,10 @@ export function createHttpFunction(service: ServiceDefinition): HttpFunction {
         const compiled = found.store as CompiledRoute;
         const request = await buildRequest(req, compiled, found.params as Record<string, string>, search, requestId, token);
         const result = await retryOnDeadlock(() => compiled.route.handler(request));
-        const answer = isReply(result) ? result : { status: 200, body: result };
+        const answer: Reply = isReply(result) ? result : { status: 200, body: result };
         status = answer.status;
-        sendJson(res, answer.status, answer.body, answer.headers);
+        if (answer.stream) await sendStream(res, answer.status, answer.stream, answer.headers);
+        else sendJson(res, answer.status, answer.body, answer.headers);
       } catch (error) {
         const httpError = toHttpError(error);
         status = httpError.status;

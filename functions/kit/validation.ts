@@ -15,6 +15,17 @@ export function compile(schema: JsonSchema): ValidateFunction {
   return ajv.compile(schema);
 }
 
+/**
+ * For a document inside a body whose every key changes its meaning (a saved search, a rule set):
+ * an unknown key is an error there (a misspelt filter must not silently match everything).
+ */
+const strictAjv = new Ajv({ allErrors: true, strict: false });
+addFormats(strictAjv);
+
+export function compileStrict(schema: JsonSchema): ValidateFunction {
+  return strictAjv.compile(schema);
+}
+
 /** Validates (and strips and coerces in place); a failure throws 422 with one list per field. */
 export function validate<T>(check: ValidateFunction, value: unknown, where: 'body' | 'query' | 'params'): T {
   if (check(value)) return value as T;
@@ -34,6 +45,7 @@ export function fieldErrors(errors: ErrorObject[], where: string): Record<string
 function fieldName(error: ErrorObject): string {
   const path = error.instancePath.split('/').filter(Boolean).map(decodePointer);
   if (error.keyword === 'required') path.push(String(error.params.missingProperty));
+  if (error.keyword === 'additionalProperties') path.push(String(error.params.additionalProperty));
   return path.join('.');
 }
 
@@ -53,6 +65,7 @@ function describe(error: ErrorObject, field: string): string {
     case 'exclusiveMinimum': return `The ${label} must be greater than ${p.limit}.`;
     case 'enum': return `The selected ${label} is invalid (allowed: ${(p.allowedValues as unknown[]).join(', ')}).`;
     case 'pattern': return `The ${label} format is invalid.`;
+    case 'additionalProperties': return `The ${label} field is not allowed here.`;
     case 'minItems': return `The ${label} must have at least ${p.limit} items.`;
     case 'maxItems': return `The ${label} may not have more than ${p.limit} items.`;
     default: return `The ${label} ${error.message ?? 'is invalid'}.`;

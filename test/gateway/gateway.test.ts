@@ -130,6 +130,12 @@ it('sensitive routes have a tighter per-IP budget', async () => {
   assert.equal(statuses, [207, 207, 207, 429]);
 });
 
+it("anonymous writes of contacts (contact form, public subscribe and unsubscribe) count as sensitive; staff routes do not", async () => {
+  const { sensitiveBudget } = await import('../../gateway/limits');
+  for (const path of ['/contact', '/public/subscribe', '/public/unsubscribe/', '/contact?x=1']) assert.is(sensitiveBudget('contacts', 'POST', path), 'contacts', path);
+  for (const [method, path] of [['POST', '/contacts'], ['GET', '/contact'], ['POST', '/public/track/1/opened']]) assert.is(sensitiveBudget('contacts', method, path), undefined, `${method} ${path}`);
+});
+
 it('the merged OpenAPI document has every declared route, paths as clients call them', async () => {
   const { registeredServices } = await import('../../functions/kit/registry');
   const { withPatchAliases } = await import('../../functions/kit/route');

@@ -22,6 +22,8 @@ export function client(base: string) {
     const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    // Node sends a DELETE body without framing unless its length is given.
+    if (payload !== undefined) headers['content-length'] ??= String(Buffer.byteLength(payload));
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     return new Promise((resolve, reject) => {
       const req = httpRequest(url, { method, headers }, (res) => {
