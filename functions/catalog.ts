@@ -8,7 +8,7 @@ export const FUNCTION_NAMES = ['gateway', ...SERVICE_NAMES] as const;
 export type FunctionName = 'gateway' | ServiceName;
 
 /** Services whose issue has landed; the others are answered by a stub until theirs does. */
-export const IMPLEMENTED: ReadonlySet<FunctionName> = new Set<FunctionName>(['gateway', 'auth', 'addresses', 'baskets', 'deliveries', 'orders', 'products']);
+export const IMPLEMENTED: ReadonlySet<FunctionName> = new Set<FunctionName>(['gateway', 'auth', 'addresses', 'baskets', 'deliveries', 'newsletters', 'orders', 'products']);
 
 export function loadFunction(name: FunctionName): void {
   if (name === 'gateway') require('../gateway');

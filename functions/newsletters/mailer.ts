@@ -1,0 +1,70 @@
+import Bottleneck from 'bottleneck';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import { onShutdown } from '../kit/lifecycle';
+import { settings } from './config';
+
+/**
+ * Every mail of this service goes through one pooled SMTP transport and one Bottleneck limiter:
+ * at most NEWSLETTER_SEND_RATE mails a second, NEWSLETTER_SEND_CONCURRENCY at once, whatever
+ * sends them (campaigns, confirmations, tests), so the provider is never flooded.
+ */
+let transport: Transporter<SMTPPool.SentMessageInfo> | undefined;
+let limiter: Bottleneck | undefined;
+
+function mailTransport() {
+  if (!transport) {
+    const smtp = settings.smtp();
+    transport = nodemailer.createTransport({
+      pool: true,
+      maxConnections: settings.sendConcurrency(),
+      maxMessages: Infinity,
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.secure,
+      auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
+  }
+  return transport;
+}
+
+export function sendLimiter(): Bottleneck {
+  if (!limiter) {
+    const rate = settings.sendRatePerSecond();
+    limiter = new Bottleneck({ maxConcurrent: settings.sendConcurrency(), minTime: rate > 0 ? Math.ceil(1000 / rate) : 0 });
+  }
+  return limiter;
+}
+
+/** Sends now (the caller holds a limiter slot, or does not need one). */
+export const sendNow = (message: Mail.Options) => mailTransport().sendMail({ from: settings.mailFrom(), ...message });
+
+/** Sends within the throttle. */
+export const sendThrottled = (message: Mail.Options) => sendLimiter().schedule(() => sendNow(message));
+
+/** Forgets the transport and limiter (their settings are read again at next use): tests and benchmarks. */
+export async function resetMailer(): Promise<void> {
+  transport?.close();
+  transport = undefined;
+  await limiter?.stop({ dropWaitingJobs: false });
+  limiter = undefined;
+}
+
+onShutdown(() => transport?.close());
+
+/**
+ * Whether a failed send may be tried again without risking a second copy: the server refused
+ * before taking the message (a 4xx reply, or no connection at all). After the message data went
+ * out, a lost connection leaves it unknown whether the server kept it.
+ */
+export function failureKind(error: unknown): 'retry' | 'permanent' | 'unknown' {
+  const { responseCode, code } = error as { responseCode?: number; code?: string };
+  if (typeof responseCode === 'number' && responseCode >= 500) return 'permanent';
+  if (typeof responseCode === 'number' && responseCode >= 400) return 'retry';
+  if (code && ['ECONNECTION', 'ECONNREFUSED', 'EDNS', 'EAUTH', 'ETLS', 'EENVELOPE'].includes(code)) return 'retry';
+  return 'unknown';
+}
