@@ -63,7 +63,8 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
       simpleParser(stream)
         .then((mail) => {
           const headers: Record<string, string> = {};
-          for (const line of mail.headerLines) headers[line.key] = line.line.slice(line.line.indexOf(':') + 1).trim();
+          // Unfolded (RFC 5322 2.2.3): a long header comes back on one line.
+          for (const line of mail.headerLines) headers[line.key] = line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').trim();
           kept.push({
             id: nextId++,
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',

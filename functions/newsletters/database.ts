@@ -110,7 +110,8 @@ function defineModels(sequelize: Sequelize) {
   const id = { type: DataTypes.INTEGER.UNSIGNED, autoIncrement: true, primaryKey: true };
   const stamps = { created_at: DataTypes.DATE, updated_at: DataTypes.DATE };
   const paranoid = { sequelize, paranoid: true, deletedAt: 'deleted_at' } as const;
-  const counter = { type: DataTypes.INTEGER.UNSIGNED, allowNull: false, defaultValue: 0 };
+  // A new object per column: Sequelize writes the column's name into the definition it is given.
+  const counter = () => ({ type: DataTypes.INTEGER.UNSIGNED, allowNull: false, defaultValue: 0 });
   Subscriber.init(
     {
       id,
@@ -126,7 +127,7 @@ function defineModels(sequelize: Sequelize) {
       unsubscribe_token: { type: DataTypes.STRING(64), allowNull: false },
       confirm_token: DataTypes.STRING(64),
       confirmation_sent_at: DataTypes.DATE,
-      bounce_count: counter,
+      bounce_count: counter(),
       ...stamps,
       deleted_at: DataTypes.DATE,
     },
@@ -146,8 +147,8 @@ function defineModels(sequelize: Sequelize) {
       started_at: DataTypes.DATE,
       sent_at: DataTypes.DATE,
       cancelled_at: DataTypes.DATE,
-      total_recipients: counter, sent: counter, failed: counter, ambiguous: counter, delivered: counter,
-      opened: counter, clicked: counter, bounced: counter, complained: counter, unsubscribed: counter,
+      total_recipients: counter(), sent: counter(), failed: counter(), ambiguous: counter(), delivered: counter(),
+      opened: counter(), clicked: counter(), bounced: counter(), complained: counter(), unsubscribed: counter(),
       lease_owner: DataTypes.STRING(64),
       lease_expires_at: DataTypes.DATE(3),
       created_by: DataTypes.INTEGER.UNSIGNED,
