@@ -41,7 +41,7 @@ export const templateRoutes: Route[] = [
   }),
   route<{ id: number }, {}, { variables?: Record<string, string> }>({
     method: 'POST', path: '/templates/:id/preview', summary: 'The template rendered with sample variables (escaped in the HTML part)', access, params: idParams,
-    body: { type: 'object', properties: { variables: { type: 'object', additionalProperties: { type: ['string', 'number', 'null'] } } } },
+    body: { type: 'object', properties: { variables: { type: 'object', patternProperties: { '^[a-zA-Z_][a-zA-Z0-9_]*$': { type: ['string', 'number', 'null'] } } } } },
     handler: async ({ params, body }) => {
       const template = await EmailTemplate.findByPk(params.id);
       if (!template) throw notFound('The template does not exist.');
