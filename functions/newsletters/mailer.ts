@@ -43,8 +43,14 @@ export function sendLimiter(): Bottleneck {
 /** Sends now (the caller holds a limiter slot, or does not need one). */
 export const sendNow = (message: Mail.Options) => mailTransport().sendMail({ from: settings.mailFrom(), ...message });
 
-/** Sends within the throttle. */
-export const sendThrottled = (message: Mail.Options) => sendLimiter().schedule(() => sendNow(message));
+/** Sends within the throttle; a lower `priority` goes first (Bottleneck: 0-9, campaigns 5, confirmations 1). */
+export const sendThrottled = (message: Mail.Options, priority = 5) => sendLimiter().schedule({ priority }, () => sendNow(message));
+
+/** Drops the mails waiting for a slot (their promises reject) and waits for those being sent: the process is stopping. */
+export async function dropWaitingMails(): Promise<void> {
+  await limiter?.stop({ dropWaitingJobs: true });
+  limiter = undefined;
+}
 
 /** Forgets the transport and limiter (their settings are read again at next use): tests and benchmarks. */
 export async function resetMailer(): Promise<void> {

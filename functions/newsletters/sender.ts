@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { emit, log } from '../kit';
+import { onShutdown } from '../kit/lifecycle';
 import { runOutsideScope } from '../kit/context';
 import { ENGAGEMENT_EVENTS, type CampaignSent } from '../contracts/engagement';
 import { settings } from './config';
 import { Campaign, db } from './database';
 import { beginSending, campaignOr404, refreshSendCounters, sql } from './campaigns';
 import { campaignMail, type Recipient } from './messages';
-import { failureKind, sendLimiter, sendNow } from './mailer';
+import { dropWaitingMails, failureKind, sendLimiter, sendNow } from './mailer';
 
 /**
  * A campaign is sent as a durable job. Its recipient rows are the work list; the process holding
@@ -23,6 +24,23 @@ const MAX_ATTEMPTS = 3;
 const BATCH = 200;
 
 const running = new Map<number, Promise<void>>();
+let stopping = false;
+let stopHooked = false;
+
+/**
+ * On SIGTERM (a scale-down) the sender stops cleanly: no new claim, the mails in flight finish and
+ * are marked, the lease is let go so that the next tick anywhere resumes at once. Registered once
+ * the database pools exist, so that it runs before they close.
+ */
+function stopOnShutdown(): void {
+  if (stopHooked) return;
+  stopHooked = true;
+  onShutdown(async () => {
+    stopping = true;
+    await dropWaitingMails();
+    await sendingIdle();
+  });
+}
 
 /** Sends a campaign in the background of this process (no-op when this process already does). */
 export function startSending(id: number): void {
@@ -57,7 +75,7 @@ const renewLease = async (id: number) =>
 const releaseLease = (id: number) => sql.run('UPDATE campaigns SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?', [id, PROCESS]);
 
 async function sendCampaign(id: number): Promise<void> {
-  if (!(await takeLease(id))) return;
+  if (stopping || !(await takeLease(id))) return;
   // Holding the lease, nothing else sends this campaign: rows still `sending` were in flight in a sender that died.
   const abandoned = await sql.change(
     "UPDATE newsletter_campaigns SET status = 'ambiguous', error = 'claimed by a sender that stopped before recording the outcome', updated_at = NOW() WHERE campaign_id = ? AND status = 'sending'",
@@ -65,26 +83,36 @@ async function sendCampaign(id: number): Promise<void> {
   );
   if (abandoned) log.warn({ campaign_id: id, ambiguous: abandoned }, 'campaign resumed: mails in flight when its sender stopped are not sent again');
   const campaign = await campaignOr404(id);
+  stopOnShutdown();
   let holding = true;
+  const keepGoing = () => holding && !stopping;
   const renewal = setInterval(() => void renewLease(id).then((kept) => (holding &&= kept), () => undefined), (settings.leaseSeconds() * 1000) / 3);
   renewal.unref();
+  let done = false;
   try {
-    for (;;) {
+    while (keepGoing()) {
       const batch = await sql.select<Recipient & { id: number }>(
-        "SELECT id, subscriber_id, email, name, unsubscribe_token FROM newsletter_campaigns WHERE campaign_id = ? AND status = 'pending' ORDER BY id LIMIT " + BATCH,
+        `SELECT id, subscriber_id, email, name, unsubscribe_token FROM newsletter_campaigns WHERE campaign_id = ? AND status = 'pending' ORDER BY id LIMIT ${BATCH}`,
         [id],
       );
-      if (!batch.length || !holding || !(await renewLease(id))) break;
-      const outcomes = await Promise.all(batch.map((row) => sendLimiter().schedule(() => (holding ? sendOne(campaign, row) : Promise.resolve('skipped' as const)))));
+      if (!batch.length) {
+        done = true;
+        break;
+      }
+      if (!(await renewLease(id))) break;
+      const outcomes = await Promise.allSettled(batch.map((row) => sendLimiter().schedule(() => (keepGoing() ? sendOne(campaign, row) : Promise.resolve<Outcome>('skipped')))));
       await refreshSendCounters(id);
       // A server that refuses for now is given a moment before the rows it refused come round again.
-      if (outcomes.includes('retry')) await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (outcomes.some((o) => o.status === 'fulfilled' && o.value === 'retry')) await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   } finally {
     clearInterval(renewal);
   }
-  if (holding) await finish(id);
-  else await refreshSendCounters(id);
+  if (done && holding) await finish(id);
+  else {
+    await refreshSendCounters(id);
+    if (stopping) await releaseLease(id);
+  }
 }
 
 type Outcome = 'sent' | 'retry' | 'failed' | 'ambiguous' | 'skipped';

@@ -135,7 +135,8 @@ async function sendConfirmationBatch(): Promise<number> {
   const failed: number[] = [];
   await Promise.all(claimed.map(async (subscriber) => {
     try {
-      await sendThrottled(await confirmationMail({ ...subscriber.get({ plain: true }), confirm_token: subscriber.confirm_token! }));
+      // Ahead of campaign mails: someone is waiting for this one.
+      await sendThrottled(await confirmationMail({ ...subscriber.get({ plain: true }), confirm_token: subscriber.confirm_token! }), 1);
     } catch (error) {
       failed.push(subscriber.id);
       log.warn({ err: error, subscriber_id: subscriber.id }, 'confirmation mail not sent; retried at the next tick');

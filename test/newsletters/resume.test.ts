@@ -86,6 +86,31 @@ it('killed half-way: the tick resumes once the lease expires; mails in flight ar
   assert.ok(mails.length >= sent.length && mails.length <= sent.length + ambiguous.length);
 });
 
+it('stopped politely (SIGTERM, a scale-down): mails in flight are marked, the lease let go, the next tick resumes at once with nothing ambiguous', async () => {
+  const tag = uniqueTag('termed');
+  const total = 200;
+  await seedSubscribed(total, tag);
+  const created = await call('POST', '/campaigns', { token: tokens.admin, body: { name: 'Scaled down', subject: 'Hi', html_content: '<p>Hi</p>', targeting: { sources: [tag] } } });
+  const id = created.body.id as number;
+  const mailsOf = () => sink.messages().filter((m) => m.headers['x-campaign-id'] === String(id));
+  const sender = await senderProcess();
+  assert.is((await sender.call('POST', `/campaigns/${id}/send`, { token: tokens.admin })).status, 202);
+  await sink.waitFor(() => mailsOf().length >= 50, 20_000);
+  sender.child.kill('SIGTERM');
+  await new Promise((resolve) => sender.child.once('exit', resolve));
+  const rows = await recipientStatuses(id);
+  assert.is(rows.filter((r) => r.status === 'sending').length, 0, 'nothing left in flight');
+  assert.is(rows.filter((r) => r.status === 'sent').length, mailsOf().length, 'every mail that went out is marked');
+  const [lease] = await db.sequelize.query<{ lease_owner: string | null }>('SELECT lease_owner FROM campaigns WHERE id = ?', { replacements: [id], type: QueryTypes.SELECT });
+  assert.is(lease.lease_owner, null);
+  await tick(url);
+  await eventually(() => call('GET', `/campaigns/${id}`, { token: tokens.admin }), (r) => r.body.status === 'sent', 'the resumed campaign sent');
+  await sendingIdle();
+  const addresses = mailsOf().map((m) => m.to[0]);
+  assert.equal([addresses.length, new Set(addresses).size], [total, total]);
+  assert.is((await call('GET', `/campaigns/${id}`, { token: tokens.admin })).body.ambiguous, 0);
+});
+
 it('a campaign whose sender vanished is also resumed by the next request that reads campaigns', async () => {
   const tag = uniqueTag('orphan');
   await seedSubscribed(5, tag);
