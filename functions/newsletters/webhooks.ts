@@ -85,6 +85,12 @@ export async function applyWebhook(kind: WebhookKind, payload: WebhookPayload): 
     const row = await recipientOf(payload, transaction);
     const set: Record<string, unknown> = {};
     const counters: string[] = [];
+    if (row.status === 'ambiguous') {
+      // The provider reports on the mail: it did go out before its sender died.
+      Object.assign(set, { status: 'sent', sent_at: new Date(), error: null });
+      row.status = 'sent';
+      await sql.run('UPDATE campaigns SET sent = sent + 1, ambiguous = ambiguous - 1 WHERE id = ? AND ambiguous > 0', [row.campaign_id], transaction);
+    }
     const first = (column: keyof RecipientRow, counter: string) => {
       if (row[column] === null) {
         set[column] = new Date();

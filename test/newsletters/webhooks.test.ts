@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import { ENGAGEMENT_EVENTS } from '../../functions/contracts/engagement';
-import { Subscriber } from '../../functions/newsletters/database';
+import { db, Subscriber } from '../../functions/newsletters/database';
 import { signWebhook } from '../../functions/newsletters/webhooks';
 import type { Call } from '../helpers/http';
 import type { SmtpSink } from '../../scripts/smtp-sink';
@@ -47,6 +47,15 @@ it('delivered, opened, clicked update the recipient and count once per recipient
   const late = await report('delivered', { campaign_id: campaign.id, email });
   assert.is(late.status, 200, 'a recipient can also be named by campaign and e-mail');
   assert.equal((await call('GET', `/campaigns/${campaign.id}/analytics`, { token: tokens.admin })).body.recipients_by_status, { clicked: 1 }, 'engagement never moves back');
+});
+
+it('a report on a mail recorded ambiguous (its sender died before marking it) proves it went out: counted sent', async () => {
+  const { campaign, email } = await sentMail();
+  await db.sequelize.query("UPDATE newsletter_campaigns SET status = 'ambiguous', sent_at = NULL WHERE campaign_id = ?", { replacements: [campaign.id] });
+  await db.sequelize.query('UPDATE campaigns SET sent = 0, ambiguous = 1 WHERE id = ?', { replacements: [campaign.id] });
+  assert.is((await report('delivered', { campaign_id: campaign.id, email })).status, 200);
+  const stats = await campaignOf(campaign.id);
+  assert.equal([stats.sent, stats.ambiguous, stats.delivered], [1, 0, 1]);
 });
 
 it('a bad, missing or foreign signature is 401; a stale timestamp 401; a replayed event id changes nothing', async () => {

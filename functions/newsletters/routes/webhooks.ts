@@ -6,7 +6,7 @@ const payloadSchema = compile({
   type: 'object',
   required: ['timestamp'],
   properties: {
-    timestamp: { type: ['integer', 'string'] },
+    timestamp: { type: ['number', 'string'] },
     message_id: { type: 'string', minLength: 3, maxLength: 191 },
     campaign_id: { type: 'integer', minimum: 1 },
     email: { type: 'string', maxLength: 191 },
