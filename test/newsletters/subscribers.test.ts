@@ -167,6 +167,7 @@ it('bulk import: pending with confirmation mails by default, or subscribed; exis
   assert.equal([again.body.imported, again.body.existing], [1, 1]);
   const list = await call('GET', `/newsletters?source=${tag}&status=subscribed`, { token: tokens.admin });
   assert.is(list.body.total, 2, 'subscribed directly (consent collected elsewhere)');
+  for (const subscriber of list.body.data) assert.is((await outboxOf(ENGAGEMENT_EVENTS.subscriberSubscribed, subscriber.id)).length, 1, 'each tells the others once');
   const bad = await call('POST', '/newsletters/bulk-import', { token: tokens.admin, body: { subscribers: [{ email: uniqueEmail() }, { email: 'broken' }] } });
   assert.is(bad.status, 422);
   assert.ok(bad.body.errors['subscribers.1.email'], bad.text);

@@ -1,7 +1,7 @@
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { escapeLike, idParams, listQuerySchema, notFound, paginate, reply, route, type ListQuery, type Route } from '../../kit';
 import { db, Subscriber, SUBSCRIBER_STATUSES, type SubscriberStatus } from '../database';
-import { changeStatus, emitLeft, normalizeEmail, sendPendingConfirmations, subscribe, subscriberJson, type SubscribeRequest } from '../subscribers';
+import { changeStatus, emitLeft, importSubscribers, normalizeEmail, sendPendingConfirmations, subscriberJson, type SubscribeRequest } from '../subscribers';
 import { subscriberStats } from '../stats';
 import { subscribeBody } from './public';
 
@@ -59,7 +59,6 @@ interface ImportBody {
   source: string;
 }
 
-const IMPORT_CHUNK = 200;
 const { source: _source, ...importFields } = subscribeBody.properties;
 
 export const subscriberRoutes: Route[] = [
@@ -114,20 +113,9 @@ export const subscriberRoutes: Route[] = [
       },
     },
     handler: async ({ body }) => {
-      let created = 0;
-      let existing = 0;
-      for (let start = 0; start < body.subscribers.length; start += IMPORT_CHUNK) {
-        await db.sequelize.transaction(async (transaction) => {
-          for (const entry of body.subscribers.slice(start, start + IMPORT_CHUNK)) {
-            const result = await subscribe({ ...entry, source: body.source }, transaction);
-            if (result.created) created++;
-            else existing++;
-            if (body.status === 'subscribed' && result.subscriber.status === 'pending') await changeStatus(result.subscriber, 'subscribed', transaction);
-          }
-        });
-      }
+      const { created, existing } = await importSubscribers(body.subscribers, body.status, body.source);
       void sendPendingConfirmations();
-      return { message: `${created} subscribers imported, ${existing} already known.`, imported: created, existing, total: body.subscribers.length };
+      return { message: `${created} subscribers imported, ${existing} already known.`, imported: created, existing, total: created + existing };
     },
   }),
 ];
