@@ -63,14 +63,19 @@ export async function resetMailer(): Promise<void> {
 onShutdown(() => transport?.close());
 
 /**
- * Whether a failed send may be tried again without risking a second copy: the server refused
- * before taking the message (a 4xx reply, or no connection at all). After the message data went
- * out, a lost connection leaves it unknown whether the server kept it.
+ * What a failed send means for its recipient. `unavailable`: no SMTP server answered (nothing
+ * was sent; wait for it). `retry`: the server refused this one for now (a 4xx reply, before the
+ * message was taken). `permanent`: it refused for good (5xx). `unknown`: the connection broke
+ * after the message data went out, so nobody knows whether the server kept it.
  */
-export function failureKind(error: unknown): 'retry' | 'permanent' | 'unknown' {
-  const { responseCode, code } = error as { responseCode?: number; code?: string };
+export function failureKind(error: unknown): 'unavailable' | 'retry' | 'permanent' | 'unknown' {
+  const { responseCode, code, originalCode, command } = error as { responseCode?: number; code?: string; originalCode?: string; command?: string };
   if (typeof responseCode === 'number' && responseCode >= 500) return 'permanent';
   if (typeof responseCode === 'number' && responseCode >= 400) return 'retry';
-  if (code && ['ECONNECTION', 'ECONNREFUSED', 'EDNS', 'EAUTH', 'ETLS', 'EENVELOPE'].includes(code)) return 'retry';
+  if ((command && BEFORE_MESSAGE.test(command)) || [code, originalCode].some((c) => c && NO_SERVER.includes(c))) return 'unavailable';
   return 'unknown';
 }
+
+/** The SMTP steps before the message data goes out (nodemailer names the one that failed in `command`). */
+const BEFORE_MESSAGE = /^(CONN|EHLO|HELO|LHLO|STARTTLS|AUTH|MAIL FROM|RCPT TO)\b/i;
+const NO_SERVER = ['ECONNECTION', 'ECONNREFUSED', 'EDNS', 'EAUTH', 'ETLS'];

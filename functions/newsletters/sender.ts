@@ -21,7 +21,12 @@ import { dropWaitingMails, failureKind, sendLimiter, sendNow } from './mailer';
  */
 const PROCESS = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 const MAX_ATTEMPTS = 3;
-const BATCH = 200;
+/** About two seconds of work per batch at the throttled rate (so a pause or a stop takes effect soon), 200 when unthrottled. */
+function batchSize(): number {
+  const rate = settings.sendRatePerSecond();
+  return rate > 0 ? Math.min(200, Math.max(rate * 2, settings.sendConcurrency() * 2)) : 200;
+}
+const MAX_PAUSE_MS = 60_000;
 
 const running = new Map<number, Promise<void>>();
 let stopping = false;
@@ -89,10 +94,11 @@ async function sendCampaign(id: number): Promise<void> {
   const renewal = setInterval(() => void renewLease(id).then((kept) => (holding &&= kept), () => undefined), (settings.leaseSeconds() * 1000) / 3);
   renewal.unref();
   let done = false;
+  let pause = 0;
   try {
     while (keepGoing()) {
       const batch = await sql.select<Recipient & { id: number }>(
-        `SELECT id, subscriber_id, email, name, unsubscribe_token FROM newsletter_campaigns WHERE campaign_id = ? AND status = 'pending' ORDER BY id LIMIT ${BATCH}`,
+        `SELECT id, subscriber_id, email, name, unsubscribe_token FROM newsletter_campaigns WHERE campaign_id = ? AND status = 'pending' ORDER BY id LIMIT ${batchSize()}`,
         [id],
       );
       if (!batch.length) {
@@ -100,10 +106,21 @@ async function sendCampaign(id: number): Promise<void> {
         break;
       }
       if (!(await renewLease(id))) break;
-      const outcomes = await Promise.allSettled(batch.map((row) => sendLimiter().schedule(() => (keepGoing() ? sendOne(campaign, row) : Promise.resolve<Outcome>('skipped')))));
+      let serverDown = false;
+      const settled = await Promise.allSettled(batch.map((row) => sendLimiter().schedule(async (): Promise<Outcome> => {
+        if (!keepGoing() || serverDown) return 'skipped';
+        const outcome = await sendOne(campaign, row);
+        serverDown ||= outcome === 'unavailable';
+        return outcome;
+      })));
+      const outcomes = settled.map((o) => (o.status === 'fulfilled' ? o.value : 'skipped'));
       await refreshSendCounters(id);
-      // A server that refuses for now is given a moment before the rows it refused come round again.
-      if (outcomes.some((o) => o.status === 'fulfilled' && o.value === 'retry')) await new Promise((resolve) => setTimeout(resolve, 1000));
+      // No SMTP server: wait for one (longer each time, the lease kept), never failing anyone for it.
+      pause = outcomes.includes('unavailable') ? Math.min(MAX_PAUSE_MS, pause * 2 || 1000) : outcomes.includes('retry') ? 1000 : 0;
+      if (pause) {
+        log.warn({ campaign_id: id, retry_in_ms: pause }, 'SMTP server unavailable or refusing for now: campaign paused');
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
   } finally {
     clearInterval(renewal);
@@ -115,7 +132,7 @@ async function sendCampaign(id: number): Promise<void> {
   }
 }
 
-type Outcome = 'sent' | 'retry' | 'failed' | 'ambiguous' | 'skipped';
+type Outcome = 'sent' | 'unavailable' | 'retry' | 'failed' | 'ambiguous' | 'skipped';
 
 async function sendOne(campaign: Campaign, row: Recipient & { id: number }): Promise<Outcome> {
   const claimed = await sql.change(
@@ -128,6 +145,11 @@ async function sendOne(campaign: Campaign, row: Recipient & { id: number }): Pro
     await sendNow(message);
   } catch (error) {
     const kind = failureKind(error);
+    if (kind === 'unavailable') {
+      // Nothing was sent: the row goes back as it was, its attempt not counted.
+      await sql.run("UPDATE newsletter_campaigns SET status = 'pending', attempts = attempts - 1, error = ? WHERE id = ?", [String((error as Error).message).slice(0, 1000), row.id]);
+      return 'unavailable';
+    }
     const [{ attempts }] = await sql.select<{ attempts: number }>('SELECT attempts FROM newsletter_campaigns WHERE id = ?', [row.id]);
     const status = kind === 'retry' ? (attempts < MAX_ATTEMPTS ? 'pending' : 'failed') : kind === 'permanent' ? 'failed' : 'ambiguous';
     await sql.run('UPDATE newsletter_campaigns SET status = ?, error = ?, updated_at = NOW() WHERE id = ?', [status, String((error as Error).message).slice(0, 1000), row.id]);

@@ -6,7 +6,8 @@ import { ENGAGEMENT_EVENTS } from '../../functions/contracts/engagement';
 import { db } from '../../functions/newsletters/database';
 import type { Call } from '../helpers/http';
 import type { SmtpSink } from '../../scripts/smtp-sink';
-import { eventually, outboxOf, seedSubscribed, sendCampaignTo, sendingIdle, serveNewsletters, tick, tokens, uniqueTag } from './helpers';
+import { resetMailer } from '../../functions/newsletters/mailer';
+import { eventually, freePort, outboxOf, seedSubscribed, sendCampaignTo, sendingIdle, serveNewsletters, tick, tokens, uniqueTag } from './helpers';
 
 const it = suite('newsletters: campaigns, lifecycle, sending');
 let url: string;
@@ -116,6 +117,25 @@ it('schedule: a future date only; the tick starts it when its time comes; cancel
   await tick(url);
   await sendingIdle();
   assert.is(ofCampaign(other.body.id).length, 0);
+});
+
+it('no SMTP server: the campaign waits, failing nobody, and goes on when the server is back', async () => {
+  const tag = uniqueTag('outage');
+  await seedSubscribed(3, tag);
+  const { body } = await draft({ targeting: { sources: [tag] } });
+  process.env.SMTP_PORT = String(await freePort());
+  await resetMailer();
+  try {
+    assert.is((await call('POST', `/campaigns/${body.id}/send`, { token: tokens.admin })).status, 202);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const waiting = (await call('GET', `/campaigns/${body.id}/stats`, { token: tokens.admin })).body;
+    assert.equal([waiting.status, waiting.sent, waiting.failed, waiting.remaining], ['sending', 0, 0, 3]);
+  } finally {
+    process.env.SMTP_PORT = String(sink.smtpPort);
+    await resetMailer();
+  }
+  await eventually(() => call('GET', `/campaigns/${body.id}`, { token: tokens.admin }), (r) => r.body.status === 'sent', 'sent once the server is back', 10_000);
+  assert.is(ofCampaign(body.id).length, 3);
 });
 
 it('2,000 subscribers: each mailed exactly once (read from the SMTP sink)', async () => {

@@ -1,5 +1,6 @@
 import '../helpers/env';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { QueryTypes } from 'sequelize';
 import { createHttpFunction, migrationsOf } from '../../functions/kit/service';
@@ -107,5 +108,13 @@ export async function sendCampaignTo(call: Call, source: string, extra: object =
   await sendingIdle();
   return (await call('GET', `/campaigns/${created.body.id}`, { token: tokens.admin })).body;
 }
+
+/** A port nothing listens on (for now). */
+export const freePort = () => new Promise<number>((resolve) => {
+  const server = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number };
+    server.close(() => resolve(port));
+  });
+});
 
 export { sendingIdle };

@@ -2,7 +2,6 @@ import '../helpers/env';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../functions/newsletters/database';
@@ -10,7 +9,7 @@ import { REPO_ROOT } from '../../scripts/local-env';
 import type { Call } from '../helpers/http';
 import { client } from '../helpers/http';
 import type { SmtpSink } from '../../scripts/smtp-sink';
-import { eventually, seedSubscribed, sendingIdle, serveNewsletters, tick, tokens, uniqueTag } from './helpers';
+import { eventually, freePort, seedSubscribed, sendingIdle, serveNewsletters, tick, tokens, uniqueTag } from './helpers';
 
 /** A sender killed half-way (SIGKILL) and the campaign resumed by another process: nobody mailed twice. */
 const it = suite('newsletters: a campaign survives its sender being killed');
@@ -20,13 +19,6 @@ let sink: SmtpSink;
 
 it.before(async () => {
   ({ url, call, sink } = await serveNewsletters());
-});
-
-const freePort = () => new Promise<number>((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    server.close(() => resolve(port));
-  });
 });
 
 /** The newsletters function in a process of its own (the built host), sending at 100 mails/s with a 2 s lease. */
