@@ -1,8 +1,6 @@
 import { QueryTypes, type Transaction } from 'sequelize';
-import { conflict, fieldError, notFound, statements } from '../kit';
-import { Campaign, db, type CampaignStatus, type Targeting } from './database';
-
-export const sql = statements('newsletters');
+import { conflict, fieldError, notFound } from '../kit';
+import { Campaign, db, sql, type CampaignStatus, type Targeting } from './database';
 
 export function campaignJson(c: Campaign) {
   return {

@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelAttributeColumnOptions, type Sequelize } from 'sequelize';
-import { serviceDatabase } from '../kit';
+import { serviceDatabase, statements } from '../kit';
 
 export const SUBSCRIBER_STATUSES = ['pending', 'subscribed', 'unsubscribed', 'bounced'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
@@ -189,4 +189,6 @@ function defineModels(sequelize: Sequelize) {
 }
 
 export const db = serviceDatabase('newsletters', defineModels);
+/** Prepared statements for the recipient rows and counters (hot while a campaign is sending). */
+export const sql = statements('newsletters');
 void db.models;

@@ -5,8 +5,8 @@ import { onShutdown } from '../kit/lifecycle';
 import { runOutsideScope } from '../kit/context';
 import { ENGAGEMENT_EVENTS, type CampaignSent } from '../contracts/engagement';
 import { settings } from './config';
-import { Campaign, db } from './database';
-import { beginSending, campaignOr404, refreshSendCounters, sql } from './campaigns';
+import { Campaign, db, sql } from './database';
+import { beginSending, campaignOr404, refreshSendCounters } from './campaigns';
 import { campaignMail, type Recipient } from './messages';
 import { dropWaitingMails, failureKind, sendLimiter, sendNow } from './mailer';
 

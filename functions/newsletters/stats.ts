@@ -1,5 +1,4 @@
-import { SUBSCRIBER_STATUSES } from './database';
-import { sql } from './campaigns';
+import { sql, SUBSCRIBER_STATUSES } from './database';
 
 const DAY_MS = 86_400_000;
 const isoDay = (date: Date | string) => (typeof date === 'string' ? date.slice(0, 10) : date.toISOString().slice(0, 10));

@@ -3,8 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { QueryTypes, type Transaction } from 'sequelize';
 import { invalid, notFound, unauthorized, unavailable } from '../kit';
 import { BOUNCE_LIMIT, settings } from './config';
-import { db, Subscriber } from './database';
-import { sql } from './campaigns';
+import { db, sql, Subscriber } from './database';
 import { changeStatus } from './subscribers';
 
 export const WEBHOOK_KINDS = ['delivered', 'opened', 'clicked', 'bounced', 'complained'] as const;

@@ -1,8 +1,9 @@
+import { WRITE } from '../access';
 import { conflict, files, idParams, notFound, reply, route, type Route } from '../../kit';
 import { CampaignAsset } from '../database';
 import { campaignOr404 } from '../campaigns';
 
-const access = { permission: 'settings.update' };
+const access = WRITE;
 
 async function assetJson(a: CampaignAsset) {
   const { id, campaign_id, key, filename, size, mime_type, created_at } = a;

@@ -1,13 +1,12 @@
+import { READ, WRITE } from '../access';
 import { Op, type WhereOptions } from 'sequelize';
 import { escapeLike, fieldError, idParams, invalid, listQuerySchema, paginate, reply, route, type ListQuery, type Route } from '../../kit';
-import { Campaign, CAMPAIGN_STATUSES, db, EmailTemplate, type CampaignStatus, type Targeting } from '../database';
-import { beginSending, campaignJson, campaignOr404, ensureStatus, rates, sql } from '../campaigns';
+import { Campaign, CAMPAIGN_STATUSES, db, EmailTemplate, sql, type CampaignStatus, type Targeting } from '../database';
+import { beginSending, campaignJson, campaignOr404, ensureStatus, rates } from '../campaigns';
 import { resumeAbandonedSoon, startSending } from '../sender';
 import { campaignMail } from '../messages';
 import { sendThrottled } from '../mailer';
 
-const read = { permission: 'reports.view' };
-const write = { permission: 'settings.update' };
 
 const names = { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 50 } };
 const fields = {
@@ -40,7 +39,7 @@ const SORTABLE = ['id', 'name', 'status', 'created_at', 'scheduled_at', 'sent_at
 type ListFilters = ListQuery & { status?: CampaignStatus; search?: string };
 
 const actionRoute = (path: string, summary: string, handler: (campaign: number) => Promise<unknown>, status = 200): Route =>
-  route<{ id: number }>({ method: 'POST', path: `/campaigns/:id/${path}`, summary, access: write, params: idParams, response: { status }, handler: ({ params }) => handler(params.id) });
+  route<{ id: number }>({ method: 'POST', path: `/campaigns/:id/${path}`, summary, access: WRITE, params: idParams, response: { status }, handler: ({ params }) => handler(params.id) });
 
 async function transition(id: number, allowed: CampaignStatus[], action: string, values: Partial<Campaign>) {
   const campaign = await db.sequelize.transaction(async (transaction) => {
@@ -53,7 +52,7 @@ async function transition(id: number, allowed: CampaignStatus[], action: string,
 
 export const campaignRoutes: Route[] = [
   route<{}, ListFilters>({
-    method: 'GET', path: '/campaigns', summary: 'Campaigns; filters status, search (name, subject)', access: read,
+    method: 'GET', path: '/campaigns', summary: 'Campaigns; filters status, search (name, subject)', access: READ,
     query: listQuerySchema(SORTABLE, { status: { type: 'string', enum: CAMPAIGN_STATUSES }, search: { type: 'string', maxLength: 100 } }),
     handler: async ({ query }) => {
       resumeAbandonedSoon();
@@ -66,14 +65,14 @@ export const campaignRoutes: Route[] = [
     },
   }),
   route<{ id: number }>({
-    method: 'GET', path: '/campaigns/:id', summary: 'One campaign with its counters', access: read, params: idParams,
+    method: 'GET', path: '/campaigns/:id', summary: 'One campaign with its counters', access: READ, params: idParams,
     handler: async ({ params }) => {
       resumeAbandonedSoon();
       return campaignJson(await campaignOr404(params.id));
     },
   }),
   route<{}, {}, CampaignBody>({
-    method: 'POST', path: '/campaigns', summary: 'Create a draft campaign (content of its own, or from a template)', access: write,
+    method: 'POST', path: '/campaigns', summary: 'Create a draft campaign (content of its own, or from a template)', access: WRITE,
     body: { type: 'object', required: ['name'], properties: fields }, response: { status: 201 },
     handler: async ({ body, user }) => {
       const values = await withTemplate(body);
@@ -83,7 +82,7 @@ export const campaignRoutes: Route[] = [
     },
   }),
   route<{ id: number }, {}, CampaignBody>({
-    method: 'PUT', path: '/campaigns/:id', summary: 'Change a draft campaign (only the fields sent); any other status: 409', access: write, params: idParams,
+    method: 'PUT', path: '/campaigns/:id', summary: 'Change a draft campaign (only the fields sent); any other status: 409', access: WRITE, params: idParams,
     body: { type: 'object', properties: fields },
     handler: async ({ params, body }) => {
       const values = await withTemplate(body);
@@ -91,7 +90,7 @@ export const campaignRoutes: Route[] = [
     },
   }),
   route<{ id: number }>({
-    method: 'DELETE', path: '/campaigns/:id', summary: 'Delete a campaign (soft); not while it is sending (409)', access: write, params: idParams, response: { status: 204 },
+    method: 'DELETE', path: '/campaigns/:id', summary: 'Delete a campaign (soft); not while it is sending (409)', access: WRITE, params: idParams, response: { status: 204 },
     handler: async ({ params }) => {
       await db.sequelize.transaction(async (transaction) => {
         const campaign = await campaignOr404(params.id, transaction, true);
@@ -102,7 +101,7 @@ export const campaignRoutes: Route[] = [
     },
   }),
   route<{ id: number }, {}, { scheduled_at: string }>({
-    method: 'POST', path: '/campaigns/:id/schedule', summary: 'Schedule a draft (or move a scheduled one): the tick starts it when its time comes', access: write, params: idParams,
+    method: 'POST', path: '/campaigns/:id/schedule', summary: 'Schedule a draft (or move a scheduled one): the tick starts it when its time comes', access: WRITE, params: idParams,
     body: { type: 'object', required: ['scheduled_at'], properties: { scheduled_at: { type: 'string', format: 'date-time' } } },
     handler: async ({ params, body }) => {
       const at = new Date(body.scheduled_at);
@@ -128,7 +127,7 @@ export const campaignRoutes: Route[] = [
     return reply.created(campaignJson(copy));
   }, 201),
   route<{ id: number }, {}, { emails?: string[]; email?: string }>({
-    method: 'POST', path: '/campaigns/:id/test-send', summary: 'Send the campaign now to a few addresses (subject prefixed [TEST]); its counters do not change', access: write, params: idParams,
+    method: 'POST', path: '/campaigns/:id/test-send', summary: 'Send the campaign now to a few addresses (subject prefixed [TEST]); its counters do not change', access: WRITE, params: idParams,
     body: {
       type: 'object',
       properties: { email: { type: 'string', format: 'email' }, emails: { type: 'array', minItems: 1, maxItems: 10, items: { type: 'string', format: 'email' } } },
@@ -146,7 +145,7 @@ export const campaignRoutes: Route[] = [
     },
   }),
   route<{ id: number }>({
-    method: 'GET', path: '/campaigns/:id/stats', summary: 'Counters and rates (delivery, open, click, bounce, unsubscribe) of a campaign', access: read, params: idParams,
+    method: 'GET', path: '/campaigns/:id/stats', summary: 'Counters and rates (delivery, open, click, bounce, unsubscribe) of a campaign', access: READ, params: idParams,
     handler: async ({ params }) => {
       const c = await campaignOr404(params.id);
       const [{ remaining }] = await sql.select<{ remaining: number }>("SELECT COUNT(*) AS remaining FROM newsletter_campaigns WHERE campaign_id = ? AND status IN ('pending', 'sending')", [c.id]);
@@ -155,7 +154,7 @@ export const campaignRoutes: Route[] = [
     },
   }),
   route<{ id: number }>({
-    method: 'GET', path: '/campaigns/:id/analytics', summary: 'Recipients per status, opens and clicks per hour, engagement totals and rates', access: read, params: idParams,
+    method: 'GET', path: '/campaigns/:id/analytics', summary: 'Recipients per status, opens and clicks per hour, engagement totals and rates', access: READ, params: idParams,
     handler: async ({ params }) => {
       const c = await campaignOr404(params.id);
       const perHour = (column: string) =>

@@ -1,7 +1,6 @@
 import { reply, route, type Route } from '../../kit';
-import { db } from '../database';
+import { db, sql } from '../database';
 import { publicSubscriberJson, sendPendingConfirmations, subscribe, subscriberByTokenOr404, changeStatus, type SubscribeRequest } from '../subscribers';
-import { sql } from '../campaigns';
 
 export const subscribeBody = {
   type: 'object',

@@ -1,3 +1,4 @@
+import { READ, WRITE } from '../access';
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { escapeLike, idParams, listQuerySchema, notFound, paginate, reply, route, type ListQuery, type Route } from '../../kit';
 import { db, Subscriber, SUBSCRIBER_STATUSES, type SubscriberStatus } from '../database';
@@ -5,8 +6,6 @@ import { changeStatus, emitLeft, importSubscribers, normalizeEmail, sendPendingC
 import { subscriberStats } from '../stats';
 import { subscribeBody } from './public';
 
-const read = { permission: 'reports.view' };
-const write = { permission: 'settings.update' };
 
 const SORTABLE = ['id', 'email', 'name', 'status', 'source', 'created_at', 'subscribed_at', 'unsubscribed_at'];
 const listQuery = listQuerySchema(SORTABLE, {
@@ -39,7 +38,7 @@ async function subscriberOr404(id: number, transaction?: Transaction) {
 
 const statsRoute = (path: string): Route =>
   route<{}, { days: number }>({
-    method: 'GET', path, summary: 'Subscribers per status, and growth per day (new, confirmed, left) over the last `days` days', access: read,
+    method: 'GET', path, summary: 'Subscribers per status, and growth per day (new, confirmed, left) over the last `days` days', access: READ,
     query: { type: 'object', properties: { days: { type: 'integer', minimum: 1, maximum: 366, default: 30 } } },
     handler: ({ query }) => subscriberStats(query.days),
   });
@@ -63,7 +62,7 @@ const { source: _source, ...importFields } = subscribeBody.properties;
 
 export const subscriberRoutes: Route[] = [
   route<{}, ListFilters>({
-    method: 'GET', path: '/newsletters', summary: 'Subscribers; filters status, source, search (e-mail, name), from/to (created, dates)', access: read, query: listQuery,
+    method: 'GET', path: '/newsletters', summary: 'Subscribers; filters status, source, search (e-mail, name), from/to (created, dates)', access: READ, query: listQuery,
     handler: async ({ query }) => {
       const page = await paginate(Subscriber, { ...query, sort: query.sort ?? '-id' }, { where: listWhere(query) });
       return { ...page, data: page.data.map(subscriberJson) };
@@ -72,11 +71,11 @@ export const subscriberRoutes: Route[] = [
   statsRoute('/newsletters/stats'),
   statsRoute('/stats'),
   route<{ id: number }>({
-    method: 'GET', path: '/newsletters/:id', summary: 'One subscriber', access: read, params: idParams,
+    method: 'GET', path: '/newsletters/:id', summary: 'One subscriber', access: READ, params: idParams,
     handler: async ({ params }) => subscriberJson(await subscriberOr404(params.id)),
   }),
   route<{ id: number }, {}, UpdateBody>({
-    method: 'PUT', path: '/newsletters/:id', summary: 'Change a subscriber (only the fields sent); a status change tells the other services', access: write, params: idParams,
+    method: 'PUT', path: '/newsletters/:id', summary: 'Change a subscriber (only the fields sent); a status change tells the other services', access: WRITE, params: idParams,
     body: { type: 'object', properties: { ...subscribeBody.properties, status: { type: 'string', enum: SUBSCRIBER_STATUSES } } },
     handler: async ({ params, body }) => {
       const { status, ...fields } = body;
@@ -90,7 +89,7 @@ export const subscriberRoutes: Route[] = [
     },
   }),
   route<{ id: number }>({
-    method: 'DELETE', path: '/newsletters/:id', summary: 'Delete a subscriber (soft); a subscribed one is told to leave the list', access: write, params: idParams, response: { status: 204 },
+    method: 'DELETE', path: '/newsletters/:id', summary: 'Delete a subscriber (soft); a subscribed one is told to leave the list', access: WRITE, params: idParams, response: { status: 204 },
     handler: async ({ params }) => {
       await db.sequelize.transaction(async (transaction) => {
         const subscriber = await subscriberOr404(params.id, transaction);
@@ -103,7 +102,7 @@ export const subscriberRoutes: Route[] = [
   route<{}, {}, ImportBody>({
     method: 'POST', path: '/newsletters/bulk-import',
     summary: 'Import subscribers: pending with a confirmation mail (default), or subscribed when their consent was collected elsewhere',
-    access: write,
+    access: WRITE,
     body: {
       type: 'object', required: ['subscribers'],
       properties: {

@@ -1,9 +1,10 @@
+import { WRITE } from '../access';
 import { crudRoutes, idParams, notFound, route, type Route } from '../../kit';
 import { EmailTemplate } from '../database';
 import { renderContent } from '../messages';
 import { variablesOf } from '../render';
 
-const access = { permission: 'settings.update' };
+const access = WRITE;
 
 function templateJson(t: EmailTemplate) {
   const { id, name, slug, subject, html_content, plain_text, variables, category, is_active, created_at, updated_at } = t;
