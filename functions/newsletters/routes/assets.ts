@@ -1,7 +1,7 @@
-import { WRITE } from '../access';
 import { conflict, files, idParams, notFound, reply, route, type Route } from '../../kit';
 import { CampaignAsset } from '../database';
 import { campaignOr404 } from '../campaigns';
+import { WRITE } from '../access';
 
 const access = WRITE;
 

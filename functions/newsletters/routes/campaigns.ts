@@ -1,4 +1,3 @@
-import { READ, WRITE } from '../access';
 import { Op, type WhereOptions } from 'sequelize';
 import { escapeLike, fieldError, idParams, invalid, listQuerySchema, paginate, reply, route, type ListQuery, type Route } from '../../kit';
 import { Campaign, CAMPAIGN_STATUSES, db, EmailTemplate, sql, type CampaignStatus, type Targeting } from '../database';
@@ -6,6 +5,7 @@ import { beginSending, campaignJson, campaignOr404, ensureStatus, rates } from '
 import { resumeAbandonedSoon, startSending } from '../sender';
 import { campaignMail } from '../messages';
 import { sendThrottled } from '../mailer';
+import { READ, WRITE } from '../access';
 
 
 const names = { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 50 } };

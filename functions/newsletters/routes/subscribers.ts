@@ -1,10 +1,10 @@
-import { READ, WRITE } from '../access';
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { escapeLike, idParams, listQuerySchema, notFound, paginate, reply, route, type ListQuery, type Route } from '../../kit';
 import { db, Subscriber, SUBSCRIBER_STATUSES, type SubscriberStatus } from '../database';
 import { changeStatus, emitLeft, importSubscribers, normalizeEmail, sendPendingConfirmations, subscriberJson, type SubscribeRequest } from '../subscribers';
 import { subscriberStats } from '../stats';
 import { subscribeBody } from './public';
+import { READ, WRITE } from '../access';
 
 
 const SORTABLE = ['id', 'email', 'name', 'status', 'source', 'created_at', 'subscribed_at', 'unsubscribed_at'];

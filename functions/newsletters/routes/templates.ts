@@ -1,8 +1,8 @@
-import { WRITE } from '../access';
 import { crudRoutes, idParams, notFound, route, type Route } from '../../kit';
 import { EmailTemplate } from '../database';
 import { renderContent } from '../messages';
 import { variablesOf } from '../render';
+import { WRITE } from '../access';
 
 const access = WRITE;
 
