@@ -109,6 +109,12 @@ it('schedule: a future date only; the tick starts it when its time comes; cancel
   await eventually(() => call('GET', `/campaigns/${body.id}`, { token: tokens.admin }), (r) => r.body.status === 'sent', 'the scheduled campaign sent');
   assert.is(ofCampaign(body.id).length, 2);
 
+  const laravel = await draft({ html_content: undefined, content: '<p>Older clients say content</p>' });
+  assert.is(laravel.body.html_content, '<p>Older clients say content</p>');
+  const nextYear = `${new Date().getUTCFullYear() + 1}-06-01 09:30:00`;
+  const spaced = await call('POST', `/campaigns/${laravel.body.id}/schedule`, { token: tokens.admin, body: { scheduled_at: nextYear } });
+  assert.equal([spaced.status, spaced.body.scheduled_at], [200, `${nextYear.replace(' ', 'T')}.000Z`], 'a Laravel-style date, in UTC');
+
   const other = await draft({ targeting: { sources: [tag] } });
   await call('POST', `/campaigns/${other.body.id}/schedule`, { token: tokens.admin, body: { scheduled_at: new Date(Date.now() + 3600_000).toISOString() } });
   const cancelled = await call('POST', `/campaigns/${other.body.id}/cancel`, { token: tokens.admin });

@@ -172,6 +172,9 @@ it('bulk import: pending with confirmation mails by default, or subscribed; exis
   assert.is(bad.status, 422);
   assert.ok(bad.body.errors['subscribers.1.email'], bad.text);
   assert.is((await call('POST', '/newsletters/bulk-import', { token: tokens.admin, body: { subscribers: [] } })).status, 422);
+  assert.is((await call('POST', '/newsletters/bulk-import', { token: tokens.admin, body: {} })).status, 422);
+  const plain = await call('POST', '/newsletters/bulk-import', { token: tokens.admin, body: { emails: [uniqueEmail(tag), uniqueEmail(tag)], source: tag } });
+  assert.equal([plain.status, plain.body.imported], [200, 2], 'a plain list of addresses');
 });
 
 it('stats: counts per status and growth per day; the alias /stats answers the same', async () => {

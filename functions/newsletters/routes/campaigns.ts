@@ -13,6 +13,8 @@ const fields = {
   name: { type: 'string', minLength: 1, maxLength: 255, pattern: '\\S' },
   subject: { type: 'string', minLength: 1, maxLength: 255, pattern: '\\S' },
   html_content: { type: ['string', 'null'], maxLength: 500_000 },
+  /** What older clients call the HTML content. */
+  content: { type: ['string', 'null'], maxLength: 500_000 },
   plain_text: { type: ['string', 'null'], maxLength: 500_000 },
   template_id: { type: ['integer', 'null'], minimum: 1 },
   targeting: { type: 'object', properties: { preferences: names, sources: names } },
@@ -22,17 +24,28 @@ interface CampaignBody {
   name?: string;
   subject?: string;
   html_content?: string | null;
+  content?: string | null;
   plain_text?: string | null;
   template_id?: number | null;
   targeting?: Targeting;
 }
 
-/** A template fills what the campaign does not say itself. */
-async function withTemplate(body: CampaignBody): Promise<CampaignBody> {
+/** The values a body gives a campaign: `content` read as `html_content`; a template fills what the campaign does not say itself. */
+async function withTemplate({ content, ...body }: CampaignBody): Promise<CampaignBody> {
+  if (content !== undefined && body.html_content === undefined) body.html_content = content;
   if (!body.template_id) return body;
   const template = await EmailTemplate.findByPk(body.template_id);
   if (!template) throw fieldError('template_id', 'The selected template does not exist.');
   return { ...body, subject: body.subject ?? template.subject, html_content: body.html_content ?? template.html_content, plain_text: body.plain_text ?? template.plain_text };
+}
+
+/** ISO-8601, or Laravel's "2026-12-24 18:00:00" (UTC when no offset is given). */
+function parseMoment(text: string): Date {
+  const value = text.trim();
+  const iso = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
+  const at = /^\d{4}-\d{2}-\d{2}T/.test(iso) ? new Date(iso) : new Date(NaN);
+  if (Number.isNaN(at.getTime())) throw invalid({ scheduled_at: ['The scheduled at must be a valid date (ISO-8601).'] });
+  return at;
 }
 
 const SORTABLE = ['id', 'name', 'status', 'created_at', 'scheduled_at', 'sent_at'];
@@ -102,9 +115,9 @@ export const campaignRoutes: Route[] = [
   }),
   route<{ id: number }, {}, { scheduled_at: string }>({
     method: 'POST', path: '/campaigns/:id/schedule', summary: 'Schedule a draft (or move a scheduled one): the tick starts it when its time comes', access: WRITE, params: idParams,
-    body: { type: 'object', required: ['scheduled_at'], properties: { scheduled_at: { type: 'string', format: 'date-time' } } },
+    body: { type: 'object', required: ['scheduled_at'], properties: { scheduled_at: { type: 'string', minLength: 1, maxLength: 40, description: 'ISO-8601, or "YYYY-MM-DD HH:MM[:SS]" in UTC' } } },
     handler: async ({ params, body }) => {
-      const at = new Date(body.scheduled_at);
+      const at = parseMoment(body.scheduled_at);
       if (at.getTime() <= Date.now()) throw invalid({ scheduled_at: ['The scheduled at must be a date in the future.'] });
       const campaign = await campaignOr404(params.id);
       if (!campaign.html_content?.trim()) throw fieldError('html_content', 'The campaign has no content to send.');

@@ -1,5 +1,5 @@
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
-import { escapeLike, idParams, listQuerySchema, notFound, paginate, reply, route, type ListQuery, type Route } from '../../kit';
+import { escapeLike, fieldError, idParams, listQuerySchema, notFound, paginate, reply, route, type ListQuery, type Route } from '../../kit';
 import { db, Subscriber, SUBSCRIBER_STATUSES, type SubscriberStatus } from '../database';
 import { changeStatus, emitLeft, importSubscribers, normalizeEmail, sendPendingConfirmations, subscriberJson, type SubscribeRequest } from '../subscribers';
 import { subscriberStats } from '../stats';
@@ -53,7 +53,8 @@ interface UpdateBody {
 }
 
 interface ImportBody {
-  subscribers: Array<Omit<SubscribeRequest, 'source'>>;
+  subscribers?: Array<Omit<SubscribeRequest, 'source'>>;
+  emails?: string[];
   status: 'pending' | 'subscribed';
   source: string;
 }
@@ -104,15 +105,19 @@ export const subscriberRoutes: Route[] = [
     summary: 'Import subscribers: pending with a confirmation mail (default), or subscribed when their consent was collected elsewhere',
     access: WRITE,
     body: {
-      type: 'object', required: ['subscribers'],
+      type: 'object',
       properties: {
         subscribers: { type: 'array', minItems: 1, maxItems: 10_000, items: { type: 'object', required: ['email'], properties: importFields } },
+        emails: { type: 'array', minItems: 1, maxItems: 10_000, items: subscribeBody.properties.email },
         status: { type: 'string', enum: ['pending', 'subscribed'], default: 'pending' },
         source: { type: 'string', maxLength: 50, default: 'import' },
       },
     },
     handler: async ({ body }) => {
-      const { created, existing } = await importSubscribers(body.subscribers, body.status, body.source);
+      const entries = [...(body.subscribers ?? []), ...(body.emails ?? []).map((email) => ({ email }))];
+      if (!entries.length) throw fieldError('subscribers', 'The subscribers field is required (or emails).');
+      if (entries.length > 10_000) throw fieldError('subscribers', 'At most 10,000 subscribers per import.');
+      const { created, existing } = await importSubscribers(entries, body.status, body.source);
       void sendPendingConfirmations();
       return { message: `${created} subscribers imported, ${existing} already known.`, imported: created, existing, total: created + existing };
     },
