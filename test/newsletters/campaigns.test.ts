@@ -136,6 +136,8 @@ it('no SMTP server: the campaign waits, failing nobody, and goes on when the ser
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const waiting = (await call('GET', `/campaigns/${body.id}/stats`, { token: tokens.admin })).body;
     assert.equal([waiting.status, waiting.sent, waiting.failed, waiting.remaining], ['sending', 0, 0, 3]);
+    const test = await call('POST', `/campaigns/${body.id}/test-send`, { token: tokens.admin, body: { emails: ['proof@example.com'] } });
+    assert.equal([test.status, test.headers['retry-after']], [503, '30'], 'a test send says the server is unreachable');
   } finally {
     process.env.SMTP_PORT = String(sink.smtpPort);
     await resetMailer();

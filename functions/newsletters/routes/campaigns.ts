@@ -1,10 +1,10 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { escapeLike, fieldError, idParams, invalid, listQuerySchema, paginate, reply, route, type ListQuery, type Route } from '../../kit';
+import { escapeLike, fieldError, HttpError, idParams, invalid, listQuerySchema, paginate, reply, route, type ListQuery, type Route } from '../../kit';
 import { Campaign, CAMPAIGN_STATUSES, db, EmailTemplate, sql, type CampaignStatus, type Targeting } from '../database';
 import { beginSending, campaignJson, campaignOr404, ensureStatus, rates } from '../campaigns';
 import { resumeAbandonedSoon, startSending } from '../sender';
 import { campaignMail } from '../messages';
-import { sendThrottled } from '../mailer';
+import { failureKind, sendThrottled } from '../mailer';
 import { READ, WRITE } from '../access';
 
 
@@ -152,7 +152,11 @@ export const campaignRoutes: Route[] = [
       if (!campaign.html_content?.trim()) throw fieldError('html_content', 'The campaign has no content to send.');
       await Promise.all(to.map((email) => {
         const mail = campaignMail({ ...campaign.get({ plain: true }), html_content: campaign.html_content! }, { subscriber_id: 0, email, name: null, unsubscribe_token: 'test' }, '[TEST] ');
-        return sendThrottled({ ...mail, messageId: undefined });
+        return sendThrottled({ ...mail, messageId: undefined }, 1).catch((error: Error) => {
+          throw failureKind(error) === 'unavailable'
+            ? new HttpError(503, 'The mail server cannot be reached; try again later.', undefined, { 'Retry-After': '30' })
+            : new HttpError(502, `The mail server refused the test mail to ${email}: ${error.message}`);
+        });
       }));
       return { message: `Test mail sent to ${to.length} address${to.length > 1 ? 'es' : ''}.`, sent: to };
     },
