@@ -60,6 +60,16 @@ it('subscribing again is idempotent: one row; a subscribed address stays subscri
   assert.equal([third.status, third.body.status], [200, 'subscribed']);
 });
 
+it('ten concurrent subscriptions of one address: one row, one 201, one confirmation mail', async () => {
+  const email = uniqueEmail('race');
+  const answers = await Promise.all(Array.from({ length: 10 }, () => call('POST', '/newsletters/subscribe', { body: { email } })));
+  assert.equal(answers.map((a) => a.status).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 201], answers.map((a) => a.text).join('\n'));
+  assert.is(await Subscriber.count({ where: { email } }), 1);
+  await confirmationTo(email);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.is(sink.messages(email).length, 1);
+});
+
 it('bad subscriptions are 422 naming the field; nothing is stored', async () => {
   for (const [body, field] of [[{}, 'email'], [{ email: 'not-an-email' }, 'email'], [{ email: uniqueEmail(), preferences: [{ name: 'offers' }] }, 'preferences.0'], [{ email: uniqueEmail(), name: 'x'.repeat(300) }, 'name']] as const) {
     const res = await call('POST', '/newsletters/subscribe', { body });
