@@ -21,12 +21,13 @@ import { dropWaitingMails, failureKind, sendLimiter, sendNow } from './mailer';
  */
 const PROCESS = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 const MAX_ATTEMPTS = 3;
+const MAX_PAUSE_MS = 60_000;
+
 /** About two seconds of work per batch at the throttled rate (so a pause or a stop takes effect soon), 200 when unthrottled. */
 function batchSize(): number {
   const rate = settings.sendRatePerSecond();
   return rate > 0 ? Math.min(200, Math.max(rate * 2, settings.sendConcurrency() * 2)) : 200;
 }
-const MAX_PAUSE_MS = 60_000;
 
 const running = new Map<number, Promise<void>>();
 let stopping = false;
