@@ -5,6 +5,8 @@ export const SUBSCRIBER_STATUSES = ['pending', 'subscribed', 'unsubscribed', 'bo
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled', 'failed'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+/** A recipient row (`newsletter_campaigns`): its send outcome, then what the provider reported. */
+export const RECIPIENT_STATUSES = ['pending', 'sending', 'sent', 'failed', 'ambiguous', 'delivered', 'opened', 'clicked', 'bounced', 'complained', 'unsubscribed'] as const;
 
 /** Who a campaign goes to, among the subscribed: all of them, or those with one of these preferences or sources. */
 export interface Targeting {

@@ -185,6 +185,12 @@ it('targeting by preference; test-send mails only the given addresses; duplicate
   assert.equal([stats.body.total_recipients, stats.body.sent, stats.body.remaining, stats.body.open_rate], [1, 1, 0, 0]);
   const analytics = await call('GET', `/campaigns/${campaign.id}/analytics`, { token: tokens.reporter });
   assert.equal(analytics.body.recipients_by_status, { sent: 1 });
+  const recipients = await call('GET', `/campaigns/${campaign.id}/recipients?status=sent&sort=-email`, { token: tokens.reporter });
+  assert.equal([recipients.status, recipients.body.total, recipients.body.data.map((r: any) => [r.email, r.status, r.attempts])], [200, 1, [[a, 'sent', 1]]]);
+  assert.match(recipients.body.data[0].message_id, new RegExp(`^<campaign-${campaign.id}\\.subscriber-\\d+@shop\\.test>$`));
+  assert.is((await call('GET', `/campaigns/${campaign.id}/recipients?status=lost`, { token: tokens.reporter })).status, 422);
+  assert.is((await call('GET', `/campaigns/${campaign.id}/recipients?sort=error`, { token: tokens.reporter })).status, 422);
+  assert.is((await call('GET', `/campaigns/${campaign.id}/recipients`, { token: tokens.customer })).status, 403);
 });
 
 it('templates escape variables: a subscriber named with markup cannot inject it into the HTML part', async () => {

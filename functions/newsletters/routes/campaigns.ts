@@ -1,6 +1,6 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { escapeLike, fieldError, HttpError, idParams, invalid, listQuerySchema, paginate, reply, route, type ListQuery, type Route } from '../../kit';
-import { Campaign, CAMPAIGN_STATUSES, db, EmailTemplate, sql, type CampaignStatus, type Targeting } from '../database';
+import { escapeLike, fieldError, HttpError, idParams, invalid, listQuerySchema, pageOf, paginate, reply, route, type ListQuery, type Route } from '../../kit';
+import { Campaign, CAMPAIGN_STATUSES, db, EmailTemplate, RECIPIENT_STATUSES, sql, type CampaignStatus, type Targeting } from '../database';
 import { beginSending, campaignJson, campaignOr404, ensureStatus, rates } from '../campaigns';
 import { resumeAbandonedSoon, startSending } from '../sender';
 import { campaignMail } from '../messages';
@@ -49,6 +49,7 @@ function parseMoment(text: string): Date {
 }
 
 const SORTABLE = ['id', 'name', 'status', 'created_at', 'scheduled_at', 'sent_at'];
+const RECIPIENT_SORTS = ['id', 'email', 'status', 'sent_at', 'opened_at', 'clicked_at'];
 type ListFilters = ListQuery & { status?: CampaignStatus; search?: string };
 
 const actionRoute = (path: string, summary: string, handler: (campaign: number) => Promise<unknown>, status = 200): Route =>
@@ -168,6 +169,36 @@ export const campaignRoutes: Route[] = [
       const [{ remaining }] = await sql.select<{ remaining: number }>("SELECT COUNT(*) AS remaining FROM newsletter_campaigns WHERE campaign_id = ? AND status IN ('pending', 'sending')", [c.id]);
       const { id, status, total_recipients, sent, failed, ambiguous, delivered, opened, clicked, bounced, complained, unsubscribed } = c;
       return { campaign_id: id, status, total_recipients, remaining: Number(remaining), sent, failed, ambiguous, delivered, opened, clicked, bounced, complained, unsubscribed, ...rates(c) };
+    },
+  }),
+  route<{ id: number }, ListQuery & { status?: string; search?: string }>({
+    method: 'GET', path: '/campaigns/:id/recipients', summary: "A campaign's recipients and what became of each mail; filters status, search (e-mail)", access: READ, params: idParams,
+    query: listQuerySchema(RECIPIENT_SORTS, { status: { type: 'string', enum: RECIPIENT_STATUSES }, search: { type: 'string', maxLength: 100 } }),
+    handler: async ({ params, query }) => {
+      await campaignOr404(params.id);
+      const clauses = ['campaign_id = ?'];
+      const values: Array<string | number> = [params.id];
+      if (query.status) {
+        clauses.push('status = ?');
+        values.push(query.status);
+      }
+      const search = query.search?.trim();
+      if (search) {
+        clauses.push('email LIKE ?');
+        values.push(`%${escapeLike(search)}%`);
+      }
+      const where = clauses.join(' AND ');
+      // The sort is one of RECIPIENT_SORTS (the query schema says so): safe to name in the SQL.
+      const [column, direction] = query.sort?.startsWith('-') ? [query.sort.slice(1), 'DESC'] : [query.sort ?? 'id', 'ASC'];
+      const [rows, [{ total }]] = await Promise.all([
+        sql.select(
+          `SELECT id, subscriber_id, email, name, status, message_id, attempts, error, sent_at, delivered_at, opened_at, clicked_at, bounced_at, complained_at, unsubscribed_at, open_count, click_count
+           FROM newsletter_campaigns WHERE ${where} ORDER BY ${column} ${direction}, id ${direction} LIMIT ${query.per_page} OFFSET ${(query.page - 1) * query.per_page}`,
+          values,
+        ),
+        sql.select<{ total: number }>(`SELECT COUNT(*) AS total FROM newsletter_campaigns WHERE ${where}`, values),
+      ]);
+      return pageOf(rows, Number(total), query);
     },
   }),
   route<{ id: number }>({
