@@ -146,6 +146,25 @@ it('no SMTP server: the campaign waits, failing nobody, and goes on when the ser
   assert.is(ofCampaign(body.id).length, 3);
 });
 
+it('the throttle holds its rate: 10 mails at NEWSLETTER_SEND_RATE=20 take at least 0.45 s', async () => {
+  const tag = uniqueTag('paced');
+  await seedSubscribed(10, tag);
+  process.env.NEWSLETTER_SEND_RATE = '20';
+  await resetMailer();
+  try {
+    const started = Date.now();
+    const campaign = await sendCampaignTo(call, tag);
+    const times = ofCampaign(campaign.id).map((m) => Date.parse(m.received_at)).sort((x, y) => x - y);
+    assert.is(times.length, 10);
+    // Sends start 50 ms apart: the tenth cannot arrive sooner than 450 ms after the first could start.
+    assert.ok(times[9] - started >= 450, `10 mails within ${times[9] - started} ms`);
+  } finally {
+    process.env.NEWSLETTER_SEND_RATE = '0';
+    await resetMailer();
+  }
+});
+
+// The throttle is lifted here (helpers.ts: NEWSLETTER_SEND_RATE=0), or 2,000 mails would take 200 s.
 it('2,000 subscribers: each mailed exactly once (read from the SMTP sink)', async () => {
   const tag = uniqueTag('big');
   const emails = await seedSubscribed(2000, tag);
