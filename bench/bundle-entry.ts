@@ -1,8 +1,7 @@
 /**
  * Entry of the one-file bundle that cold-start-breakdown.ts compares with dist/ (an experiment:
  * the platform does not ship a bundle). Made with esbuild, see bench/RESULTS.md. Serves the gateway
- * and the stubs; not auth, which catalog.ts loads with a computed require that the bundler cannot
- * follow to functions/auth/index.js.
+ * only: catalog.ts loads the services with a computed require that the bundler cannot follow.
  */
 import { serve } from '../functions/host';
 import { env, envInt } from '../functions/kit/config';

@@ -17,8 +17,8 @@ import { status, sleep, stopChild, until200 } from './measure';
 const PORT = 28_450;
 const ROUNDS = 3;
 const TARGETS = ['gateway', 'auth', 'orders', 'websites'];
-/** What bundle-entry.ts can serve: the gateway and the stubs (see there). */
-const BUNDLE_SERVES = ['gateway', 'websites'];
+/** What bundle-entry.ts can serve (see there). */
+const BUNDLE_SERVES = ['gateway'];
 
 /** In the child: time the loading of the function, then its first healthy answer. */
 async function child(target: string) {
@@ -76,7 +76,6 @@ async function spawnTo200(script: string, target: string, env: NodeJS.ProcessEnv
 async function parent() {
   const env = { ...process.env, DATABASE_PREFIX: 'bench_', PORT_OFFSET: '20000', ...ensureDevKeys(), LOG_LEVEL: 'warn' };
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  // The gateway, two implemented services, and a stub.
   for (const target of TARGETS) {
     const runs = Array.from({ length: ROUNDS }, () => JSON.parse(execFileSync(process.execPath, [__filename, target], { env: { ...env, FUNCTION_TARGET: target } }).toString()));
     const m = (pick: (run: any) => number) => median(runs.map(pick)).toFixed(0);

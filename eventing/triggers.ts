@@ -44,10 +44,8 @@ export function triggersOf(services: ServiceDefinition[]): Trigger[] {
   return triggers;
 }
 
-/** The platform's Triggers, from every implemented service. */
+/** The platform's Triggers, from every service. */
 export function platformTriggers(): Trigger[] {
-  const { loadAllFunctions, IMPLEMENTED } = require('../functions/catalog') as typeof import('../functions/catalog');
-  const { registeredServices } = require('../functions/kit/registry') as typeof import('../functions/kit/registry');
-  loadAllFunctions();
-  return triggersOf(registeredServices().filter((s) => IMPLEMENTED.has(s.name as never)));
+  const { allServices } = require('../functions/catalog') as typeof import('../functions/catalog');
+  return triggersOf(allServices());
 }

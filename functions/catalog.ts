@@ -1,4 +1,5 @@
 import { SERVICE_NAMES, type ServiceName } from './kit/config';
+import type { ServiceDefinition } from './kit/service';
 
 /**
  * Every function of the platform and the module that registers it. A process loads only the
@@ -7,17 +8,20 @@ import { SERVICE_NAMES, type ServiceName } from './kit/config';
 export const FUNCTION_NAMES = ['gateway', ...SERVICE_NAMES] as const;
 export type FunctionName = 'gateway' | ServiceName;
 
-/** Services whose issue has landed; the others are answered by a stub until theirs does. */
-export const IMPLEMENTED: ReadonlySet<FunctionName> = new Set<FunctionName>(['gateway', 'auth', 'addresses', 'baskets', 'deliveries', 'orders', 'products', 'contacts', 'questions', 'sav', 'websites']);
-
 export function loadFunction(name: FunctionName): void {
   if (name === 'gateway') require('../gateway');
-  else if (IMPLEMENTED.has(name)) require(`./${name}`);
-  else require('./stubs').registerStub(name);
+  else require(`./${name}`);
 }
 
 export function loadAllFunctions(): void {
   for (const name of FUNCTION_NAMES) loadFunction(name);
+}
+
+/** Every service's declaration, all loaded: for tools and documents, never on a function's cold start. */
+export function allServices(): ServiceDefinition[] {
+  loadAllFunctions();
+  const { registeredServices } = require('./kit/registry') as typeof import('./kit/registry');
+  return registeredServices();
 }
 
 export const isFunctionName = (name: string): name is FunctionName => (FUNCTION_NAMES as readonly string[]).includes(name);

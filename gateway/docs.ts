@@ -17,23 +17,21 @@ const GATEWAY_ROUTES: Route[] = [
 let merged: object | undefined;
 let events: object | undefined;
 
-/** Every implemented service's declaration, loaded on first use: a gateway cold start does not pay for them. */
-function implementedServices() {
-  const { loadAllFunctions, IMPLEMENTED } = require('../functions/catalog') as typeof import('../functions/catalog');
-  const { registeredServices } = require('../functions/kit/registry') as typeof import('../functions/kit/registry');
-  loadAllFunctions();
-  return registeredServices().filter((s) => IMPLEMENTED.has(s.name as never));
+/** Every service's declaration, loaded on first use: a gateway cold start does not pay for them. */
+function everyService() {
+  const { allServices } = require('../functions/catalog') as typeof import('../functions/catalog');
+  return allServices();
 }
 
 /** The AsyncAPI 3 document of every event the platform's services emit and apply. */
 export function platformAsyncApi(): object {
-  return (events ??= asyncApiDocument(implementedServices()));
+  return (events ??= asyncApiDocument(everyService()));
 }
 
 /** One OpenAPI 3.1 document for the whole platform, paths as clients call them. */
 export function platformOpenApi(): object {
   if (merged) return merged;
-  const services = implementedServices();
+  const services = everyService();
   const paths = { ...openApiPaths({ name: 'gateway', title: 'Gateway', description: '', routes: GATEWAY_ROUTES }) };
   for (const service of services) Object.assign(paths, openApiPaths(service, `/api/v1/${service.name}`));
   merged = {

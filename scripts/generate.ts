@@ -50,10 +50,8 @@ export function readmeWithCatalogue(readme: string, table: string): string {
 }
 
 export function generatedFiles(): Record<string, string> {
-  const { loadAllFunctions, IMPLEMENTED } = require('../functions/catalog') as typeof import('../functions/catalog');
-  const { registeredServices } = require('../functions/kit/registry') as typeof import('../functions/kit/registry');
-  loadAllFunctions();
-  const services = registeredServices().filter((s) => IMPLEMENTED.has(s.name as never));
+  const { allServices } = require('../functions/catalog') as typeof import('../functions/catalog');
+  const services = allServices();
   return {
     [TRIGGERS_TEMPLATE]: triggersTemplate(platformTriggers()),
     [README]: readmeWithCatalogue(readFileSync(README, 'utf8'), catalogueMarkdown(services)),

@@ -1,12 +1,12 @@
-/** Applies every implemented service's migrations and seeds: `npm run db:migrate [service...]`. */
-import { FUNCTION_NAMES, IMPLEMENTED, loadFunction, type FunctionName } from '../functions/catalog';
+/** Applies every service's migrations and seeds: `npm run db:migrate [service...]`. */
+import { FUNCTION_NAMES, loadFunction, type FunctionName } from '../functions/catalog';
 import { registeredServices } from '../functions/kit/registry';
 import { migrationsOf } from '../functions/kit/service';
 import { migrateAndSeed } from '../functions/kit/db';
 import { runShutdownHooks } from '../functions/kit/lifecycle';
 
 export async function migrateAll(only: string[] = []): Promise<string[]> {
-  const wanted = FUNCTION_NAMES.filter((name) => IMPLEMENTED.has(name) && (only.length === 0 || only.includes(name)));
+  const wanted = FUNCTION_NAMES.filter((name) => only.length === 0 || only.includes(name));
   wanted.forEach((name: FunctionName) => loadFunction(name));
   const services = registeredServices().filter((s) => wanted.includes(s.name as FunctionName) && migrationsOf(s).length);
   for (const service of services) await migrateAndSeed(service.name, migrationsOf(service), service.seeds ?? []);

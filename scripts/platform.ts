@@ -10,6 +10,7 @@ import { createConnection } from 'node:net';
 import { FUNCTION_NAMES, type FunctionName } from '../functions/catalog';
 import { LOCAL_PORTS } from '../functions/kit/config';
 import { LOCAL_DIR, REPO_ROOT, ensureDevKeys } from './local-env';
+import { startSmtpSink } from './smtp-sink';
 
 export interface PlatformOptions {
   portOffset?: number;
@@ -19,6 +20,8 @@ export interface PlatformOptions {
   env?: Record<string, string>;
   nginx?: boolean;
   s3?: boolean;
+  /** The local SMTP sink that newsletters mails to (on by default). */
+  smtp?: boolean;
 }
 
 export interface RunningPlatform {
@@ -98,6 +101,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     s3Url = await startS3(9000 + offset, join(LOCAL_DIR, `s3-${offset}`));
     env.S3_ENDPOINT = s3Url;
   }
+  if (options.smtp !== false) {
+    // Mail goes over real SMTP to a sink that keeps it; its HTTP endpoint lists what was sent.
+    const sink = await startSmtpSink({ smtpPort: 2525 + offset, httpPort: 2580 + offset });
+    stoppers.push(() => sink.stop());
+    Object.assign(env, { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.smtpPort), SMTP_SINK_URL: sink.httpUrl! });
+  }
+  const clientsUrl = options.nginx !== false && nginxInstalled() ? `http://127.0.0.1:${8080 + offset}` : `http://127.0.0.1:${port('gateway')}`;
+  env.NEWSLETTERS_PUBLIC_URL ??= `${clientsUrl}/api/v1/newsletters`;
+  // A development secret for the delivery webhooks; a cluster sets its own.
+  env.EMAIL_WEBHOOK_SECRET ??= 'local-webhook-secret';
   const brokerPort = 8090 + offset;
   const brokerName = env.BROKER_NAME ?? (offset ? `local-${offset}` : 'default');
   Object.assign(env, { BROKER_NAME: brokerName, BROKER_PORT: String(brokerPort), K_SINK: `http://127.0.0.1:${brokerPort}/local/${brokerName}` });
@@ -115,6 +128,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     const urls: Record<string, string> = Object.fromEntries(FUNCTION_NAMES.map((name) => [name, `http://127.0.0.1:${port(name)}`]));
     if (nginxUrl) urls.nginx = nginxUrl;
     if (s3Url) urls.s3 = s3Url;
+    if (env.SMTP_SINK_URL) Object.assign(urls, { smtp: `smtp://127.0.0.1:${env.SMTP_PORT}`, smtp_sink: env.SMTP_SINK_URL });
     urls.broker = env.K_SINK;
     return {
       urls,

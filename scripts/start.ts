@@ -11,9 +11,10 @@ async function main() {
     `  gateway:           ${urls.gateway}`,
     `  API documentation: ${urls.nginx ?? urls.gateway}/api/docs`,
     `  local S3 server:   ${urls.s3 ?? 'off'} (buckets products, sav, newsletters)`,
+    urls.smtp ? `  SMTP sink:         ${urls.smtp} (mails kept, listed at ${urls.smtp_sink}/messages)` : '  SMTP sink:         off',
     `  event broker:      ${urls.broker} (K_SINK; RabbitMQ-backed, Triggers from the services' subscriptions)`,
     ...Object.entries(urls)
-      .filter(([name]) => !['gateway', 'nginx', 's3', 'broker'].includes(name))
+      .filter(([name]) => !['gateway', 'nginx', 's3', 'broker', 'smtp', 'smtp_sink'].includes(name))
       .map(([name, url]) => `  ${name.padEnd(18)} ${url}`),
     `  administrator:     ${env.ADMIN_EMAIL} (password from ADMIN_PASSWORD)`,
     'Ctrl-C stops everything.',

@@ -45,7 +45,7 @@ export function statements(service: string) {
     run,
     select: <T>(sql: string, params: Param[] = [], transaction?: Transaction) => run<T[]>(sql, params, transaction),
     /** Rows an UPDATE or DELETE changed. */
-    change: async (sql: string, params: Param[], transaction: Transaction) => (await run<ResultSetHeader>(sql, params, transaction)).affectedRows,
+    change: async (sql: string, params: Param[], transaction?: Transaction) => (await run<ResultSetHeader>(sql, params, transaction)).affectedRows,
   };
 }
 

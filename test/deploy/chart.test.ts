@@ -171,6 +171,7 @@ test('secrets are referenced, never embedded: each function gets only its own da
     assert.is(env.some((e) => e.name === 'JWT_PRIVATE_KEY'), name === 'auth', `${name}: JWT_PRIVATE_KEY`);
     assert.is(env.some((e) => e.name === 'S3_SECRET_KEY'), ['products', 'sav', 'newsletters'].includes(name), `${name}: S3 keys`);
     assert.is(env.some((e) => e.name === 'SMTP_PASSWORD'), name === 'newsletters', `${name}: SMTP`);
+    assert.is(env.some((e) => e.name === 'EMAIL_WEBHOOK_SECRET' && e.valueFrom?.secretKeyRef.name === 'ecommerce-smtp'), name === 'newsletters', `${name}: webhook secret`);
     for (const e of env) assert.ok(e.valueFrom || !/PASSWORD|SECRET|PRIVATE|DATABASE_URL/.test(e.name), `${name}: ${e.name} as a plain value`);
   }
   const config = appConfig(defaults);

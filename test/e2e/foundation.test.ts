@@ -5,8 +5,6 @@ import jwt from 'jsonwebtoken';
 import { client, uniqueEmail, type Answer, type Call } from '../helpers/http';
 import { testPlatform } from '../helpers/platform';
 import type { RunningPlatform } from '../../scripts/platform';
-import { IMPLEMENTED } from '../../functions/catalog';
-import { SERVICE_NAMES } from '../../functions/kit/config';
 
 /** Client → Nginx → gateway → auth → MariaDB, as a client of the platform sees it. */
 const e2e = suite('end to end through Nginx');
@@ -115,14 +113,6 @@ e2e('unknown service or path: 404 JSON', async () => {
   const outside = await call('GET', '/not-an-api');
   assert.is(outside.status, 404);
   assert.type(outside.body.message, 'string');
-});
-
-e2e('a service not built yet answers 503 "not implemented yet"', async () => {
-  const pending = SERVICE_NAMES.find((name) => !IMPLEMENTED.has(name));
-  if (!pending) return; // every service is built
-  const res = await call('GET', `/api/v1/${pending}/anything`);
-  assert.is(res.status, 503);
-  assert.match(res.body.message, /not implemented yet/);
 });
 
 e2e('a stopped service is answered 503 quickly, not a hang', async () => {

@@ -15,8 +15,11 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** A tiny HTTP client for tests: JSON in, JSON out, nothing hidden. */
-export function client(base: string) {
+/**
+ * A tiny HTTP client for tests: JSON in, JSON out, nothing hidden. `localAddress` (another
+ * loopback address, 127.0.0.2...) makes it a client of its own for per-IP rate limits.
+ */
+export function client(base: string, localAddress?: string) {
   return function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<Answer<T>> {
     const url = new URL(path, base);
     const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
@@ -26,7 +29,7 @@ export function client(base: string) {
     if (payload !== undefined) headers['content-length'] ??= String(Buffer.byteLength(payload));
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     return new Promise((resolve, reject) => {
-      const req = httpRequest(url, { method, headers }, (res) => {
+      const req = httpRequest(url, { method, headers, localAddress }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
