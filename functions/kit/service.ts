@@ -6,7 +6,7 @@ import { bearerToken, requestIdFrom, runInScope } from './context';
 import { clientIp, readBody, sendJson, sendStream } from './http';
 import { hasPermission, prepareVerification, verifyToken, type Caller } from './jwt';
 import { log } from './log';
-import { compile, validate } from './validation';
+import { compile, compileQuery, validate } from './validation';
 import { isReply, reply, withPatchAliases, type Access, type Reply, type Request, type Route } from './route';
 import { databaseAnswers, type Migration, type Seed } from './db';
 import type { ServiceDatabase } from './database';
@@ -63,7 +63,7 @@ export function createHttpFunction(service: ServiceDefinition): HttpFunction {
     const compiled: CompiledRoute = {
       route,
       params: route.params && compile(route.params),
-      query: route.query && compile(route.query),
+      query: route.query && compileQuery(route.query),
       body: route.body && compile(route.body),
     };
     router.on(route.method, route.path, () => undefined, compiled);

@@ -41,22 +41,37 @@ function isPlainText(head: Buffer): boolean {
   return !text.slice(0, -1).includes('\uFFFD') && !/^\s*<(!doctype|html|svg|\?xml)/i.test(text);
 }
 
-let client: Client | undefined;
-export function storage(): Client {
-  if (!client) {
-    const endpoint = new URL(env('S3_ENDPOINT', 'http://127.0.0.1:9000'));
-    client = new Client({
-      endPoint: endpoint.hostname,
-      port: Number(endpoint.port || (endpoint.protocol === 'https:' ? 443 : 80)),
-      useSSL: endpoint.protocol === 'https:',
-      accessKey: env('S3_ACCESS_KEY', 'S3RVER'),
-      secretKey: env('S3_SECRET_KEY', 'S3RVER'),
-      region: env('S3_REGION', 'us-east-1'),
-      pathStyle: true,
-    });
-  }
+/** One client per endpoint, made on first use (settings are read at each call: tests move them). */
+const clients = new Map<string, Client>();
+
+function clientFor(url: string): Client {
+  const known = clients.get(url);
+  if (known) return known;
+  const endpoint = new URL(url);
+  const client = new Client({
+    endPoint: endpoint.hostname,
+    port: Number(endpoint.port || (endpoint.protocol === 'https:' ? 443 : 80)),
+    useSSL: endpoint.protocol === 'https:',
+    accessKey: env('S3_ACCESS_KEY', 'S3RVER'),
+    secretKey: env('S3_SECRET_KEY', 'S3RVER'),
+    // Known region: presigning is then pure computation, no request to the server.
+    region: env('S3_REGION', 'us-east-1'),
+    pathStyle: true,
+  });
+  clients.set(url, client);
   return client;
 }
+
+const internalEndpoint = () => env('S3_ENDPOINT', 'http://127.0.0.1:9000');
+
+/** The object store as functions reach it (S3_ENDPOINT). */
+export const storage = (): Client => clientFor(internalEndpoint());
+
+/**
+ * What signs the URLs handed to clients: a signature covers the host, so it must be the one clients
+ * reach (S3_PUBLIC_ENDPOINT, e.g. http://localhost:9000 when functions reach minio:9000).
+ */
+const publicSigner = (): Client => clientFor(env('S3_PUBLIC_ENDPOINT') ?? internalEndpoint());
 
 const URL_TTL_SECONDS = () => envInt('PRESIGNED_URL_TTL_SECONDS', 15 * 60);
 
@@ -80,7 +95,7 @@ export const uploadConfirmSchema = { type: 'object', required: ['key'], properti
 /** A presigned PUT for `<entity>/<id>/<uuid>.<ext>`, valid 15 minutes. */
 export async function createUploadUrl(bucket: Bucket, entity: string, id: string | number, request: { content_type: string }) {
   const key = `${entity}/${id}/${randomUUID()}.${EXTENSIONS[request.content_type]}`;
-  const url = await storage().presignedPutObject(bucket, key, URL_TTL_SECONDS());
+  const url = await publicSigner().presignedPutObject(bucket, key, URL_TTL_SECONDS());
   return { url, method: 'PUT', headers: { 'Content-Type': request.content_type }, key, expires_at: expiresAt() };
 }
 
@@ -148,7 +163,7 @@ export function downloadUrl(bucket: Bucket, key: string, attachmentName?: string
   const headers: Record<string, string> = {};
   if (attachmentName) headers['response-content-disposition'] = attachmentDisposition(attachmentName);
   if (contentType) headers['response-content-type'] = contentType;
-  return storage().presignedGetObject(bucket, key, URL_TTL_SECONDS(), Object.keys(headers).length ? headers : undefined);
+  return publicSigner().presignedGetObject(bucket, key, URL_TTL_SECONDS(), Object.keys(headers).length ? headers : undefined);
 }
 
 /**

@@ -15,6 +15,25 @@ export function compile(schema: JsonSchema): ValidateFunction {
   return ajv.compile(schema);
 }
 
+const wantsBoolean = (schema: JsonSchema) => [schema.type].flat().includes('boolean');
+
+/**
+ * A query's validator. Laravel clients send booleans as `1` and `0` (`?is_active=1`), which Ajv
+ * does not read as booleans from a string: they become true and false where a boolean is wanted.
+ */
+export function compileQuery(schema: JsonSchema): ValidateFunction {
+  const check = compile(schema);
+  const booleans = Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>).filter(([, property]) => wantsBoolean(property)).map(([name]) => name);
+  if (!booleans.length) return check;
+  const withBooleans = ((query: Record<string, unknown>) => {
+    for (const name of booleans) if (query[name] === '1' || query[name] === '0') query[name] = query[name] === '1';
+    const valid = check(query);
+    withBooleans.errors = check.errors;
+    return valid;
+  }) as ValidateFunction;
+  return withBooleans;
+}
+
 /**
  * For a document inside a body whose every key changes its meaning (a saved search, a rule set):
  * an unknown key is an error there (a misspelt filter must not silently match everything).

@@ -62,6 +62,15 @@ kit('coerces and validates params and query', async () => {
   assert.ok(bad.body.errors.id, 'the offending param is named');
 });
 
+kit("a query's booleans also come as Laravel's 1 and 0; anything else is a 422 on the field", async () => {
+  assert.equal((await call('GET', '/widgets/1?verbose=1')).body, { id: 1, verbose: true });
+  assert.equal((await call('GET', '/widgets/1?verbose=0')).body, { id: 1, verbose: false });
+  assert.equal((await call('GET', '/widgets/1?verbose=false')).body, { id: 1, verbose: false });
+  const bad = await call('GET', '/widgets/1?verbose=2');
+  assert.is(bad.status, 422);
+  assert.ok(bad.body.errors.verbose);
+});
+
 kit('invalid body answers 422 with one list of messages per field', async () => {
   const res = await call('POST', '/widgets', { token: merchant(), body: { price: -1 } });
   assert.is(res.status, 422);

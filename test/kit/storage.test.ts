@@ -1,10 +1,12 @@
 import '../helpers/env';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpError } from '../../functions/kit/errors';
+import { REPO_ROOT } from '../../scripts/local-env';
 import { attachmentDisposition, confirmUpload, createUploadUrl, downloadUrl, sanitizeFilename, storage } from '../../functions/kit/storage';
 
 /** The presigned upload flow against a real S3 server (s3rver), through the minio client. */
@@ -95,6 +97,16 @@ it('file names are sanitized', () => {
   assert.is(sanitizeFilename('../../etc/passwd'), 'passwd');
   assert.is(sanitizeFilename('a\u0000b<c>"d".pdf'), 'abcd.pdf');
   assert.is(sanitizeFilename('...'), 'file');
+});
+
+it('presigned URLs carry the address clients reach (S3_PUBLIC_ENDPOINT) while functions use S3_ENDPOINT', () => {
+  // A process of its own: the clients are made once per process. Presigning needs no server.
+  const script = `require('./dist/functions/kit/storage').createUploadUrl('products', 'product', 1, { content_type: 'image/png' })
+    .then((u) => require('./dist/functions/kit/storage').downloadUrl('sav', u.key, 'a.png').then((d) => console.log(JSON.stringify([u.url, d]))))`;
+  const env = { ...process.env, S3_ENDPOINT: 'http://minio.internal:9000', S3_PUBLIC_ENDPOINT: 'https://files.example.test' };
+  const [upload, download] = JSON.parse(execFileSync(process.execPath, ['-e', script], { env, cwd: REPO_ROOT }).toString()) as string[];
+  assert.is(new URL(upload).host, 'files.example.test');
+  assert.is(new URL(download).host, 'files.example.test');
 });
 
 it.run();

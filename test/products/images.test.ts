@@ -24,8 +24,6 @@ it.before(async () => {
   server = new S3rver({ port: S3_PORT, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 's3-products-')), configureBuckets: [{ name: 'products' }] });
   await server.run();
   process.env.S3_ENDPOINT = `http://127.0.0.1:${S3_PORT}`;
-  // The kit keeps one storage client per process; one made by an earlier suite points at its own server.
-  Object.assign(storage(), { host: '127.0.0.1', port: S3_PORT, protocol: 'http:' });
   ({ call, close } = await startProducts());
 });
 it.after(async () => {

@@ -5,7 +5,6 @@ import { QueryTypes } from 'sequelize';
 import { createHttpFunction, migrationsOf } from '../../functions/kit/service';
 import { migrateAndSeed } from '../../functions/kit/db';
 import { signToken } from '../../functions/kit/jwt';
-import { storage } from '../../functions/kit/storage';
 import { sav } from '../../functions/sav';
 import { auth } from '../../functions/auth';
 import { db } from '../../functions/sav/database';
@@ -60,8 +59,6 @@ async function startS3(): Promise<() => Promise<void>> {
   await server.run();
   const previous = process.env.S3_ENDPOINT;
   process.env.S3_ENDPOINT = `http://127.0.0.1:${port}`;
-  // The kit keeps one storage client per process; one made by an earlier suite points at its own server.
-  Object.assign(storage(), { host: '127.0.0.1', port, protocol: 'http:' });
   return async () => {
     await server.close();
     restore('S3_ENDPOINT', previous);
