@@ -3,24 +3,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import { signToken } from '../../functions/kit/jwt';
-import { client, uniqueEmail, type Call } from '../helpers/http';
+import { adminToken, client, uniqueEmail, type Call } from '../helpers/http';
 import { testPlatform } from '../helpers/platform';
+import { eventually } from '../helpers/eventually';
 
 /** The purchase journey and the stock saga, through Nginx, the gateway, every service and the broker. */
 const e2e = suite('end to end: commerce');
 let call: Call;
 let admin: string;
 let france: number;
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 400)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A customer without going through register (whose per-IP limit a load test would hit). */
 let nextCustomer = 700_000 + Math.floor(Math.random() * 100_000);
@@ -55,7 +46,7 @@ const orderOf = (token: string, id: number) => call('GET', `/api/v1/orders/order
 e2e.before(async () => {
   const platform = await testPlatform();
   call = client(platform.urls.nginx);
-  admin = (await call('POST', '/api/v1/auth/login', { body: { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD } })).body.token;
+  admin = await adminToken(call);
   const countries = await call('GET', '/api/v1/addresses/countries?per_page=100');
   france = countries.body.data.find((c: { code: string }) => c.code === 'FR').id;
 });

@@ -3,23 +3,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import { signToken } from '../../functions/kit/jwt';
-import { client, uniqueEmail, type Call } from '../helpers/http';
+import { adminToken, client, uniqueEmail, type Call } from '../helpers/http';
 import { testPlatform } from '../helpers/platform';
+import { eventually } from '../helpers/eventually';
 
 /** The contact base through Nginx, the gateway, the contacts function and the broker. */
 const e2e = suite('end to end: contacts');
 let call: Call;
 let admin: string;
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 400)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const findContact = (email: string) => call('GET', `/api/v1/contacts/contacts?search=${encodeURIComponent(email)}`, { token: admin });
 
@@ -27,7 +18,7 @@ e2e.before(async () => {
   const platform = await testPlatform();
   assert.ok(platform.urls.nginx, 'Nginx is installed');
   call = client(platform.urls.nginx);
-  admin = (await call('POST', '/api/v1/auth/login', { body: { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD } })).body.token;
+  admin = await adminToken(call);
 });
 
 e2e('the contact form (public) puts its sender in the contact base, which staff find by search; support reads the message', async () => {

@@ -3,23 +3,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import { signToken } from '../../functions/kit/jwt';
-import { client, type Call } from '../helpers/http';
+import { adminToken, client, type Call } from '../helpers/http';
 import { testPlatform } from '../helpers/platform';
+import { eventually } from '../helpers/eventually';
 
 /** The FAQ and the websites' configuration through Nginx, the gateway, the services and the broker. */
 const e2e = suite('end to end: FAQ and websites');
 let call: Call;
 let admin: string;
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 400)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 let nextCustomer = 800_000 + Math.floor(Math.random() * 100_000);
 const customerToken = () => signToken({ id: ++nextCustomer, email: `c${nextCustomer}@example.com`, roles: ['customer'], permissions: ['products.view', 'orders.view', 'orders.create'] }).token;
@@ -27,7 +18,7 @@ const customerToken = () => signToken({ id: ++nextCustomer, email: `c${nextCusto
 e2e.before(async () => {
   const platform = await testPlatform();
   call = client(platform.urls.nginx);
-  admin = (await call('POST', '/api/v1/auth/login', { body: { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD } })).body.token;
+  admin = await adminToken(call);
 });
 
 e2e('an FAQ is written by an administrator, published, read (views counted) and searched, ranked', async () => {

@@ -4,8 +4,9 @@ import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import { signWebhook } from '../../functions/newsletters/webhooks';
 import type { SinkMessage } from '../../scripts/smtp-sink';
-import { client, uniqueEmail, type Call } from '../helpers/http';
+import { adminToken, client, uniqueEmail, type Call } from '../helpers/http';
 import { testPlatform } from '../helpers/platform';
+import { eventually } from '../helpers/eventually';
 
 /** Subscribers, mails and campaigns through Nginx, the gateway, the broker and real SMTP (the platform's sink). */
 const e2e = suite('end to end: newsletters');
@@ -16,16 +17,6 @@ let sinkUrl: string;
 let webhookSecret: string;
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 400)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const mailsTo = async (email: string): Promise<SinkMessage[]> => (await fetch(`${sinkUrl}/messages?to=${encodeURIComponent(email)}`)).json() as Promise<SinkMessage[]>;
 const mailTo = async (email: string, what: (m: SinkMessage) => boolean = () => true) => (await eventually(() => mailsTo(email), (all) => all.some(what), `a mail to ${email}`)).find(what)!;
@@ -39,7 +30,7 @@ e2e.before(async () => {
   call = client(nginx, '127.0.0.5');
   sinkUrl = platform.env.SMTP_SINK_URL;
   webhookSecret = platform.env.EMAIL_WEBHOOK_SECRET;
-  admin = (await call('POST', '/api/v1/auth/login', { body: { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD } })).body.token;
+  admin = await adminToken(call);
 });
 
 e2e('subscribe → confirmation mail → confirm link → campaign → mails received → unsubscribe link and one-click POST from the mails', async () => {

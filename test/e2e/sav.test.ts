@@ -3,8 +3,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../functions/sav/database';
-import { client, uniqueEmail, type Call } from '../helpers/http';
+import { adminToken, client, uniqueEmail, type Call } from '../helpers/http';
 import { testPlatform } from '../helpers/platform';
+import { eventually } from '../helpers/eventually';
 
 /** Customer support through Nginx, the gateway, sav (which asks auth about agents), the broker and S3. */
 const e2e = suite('end to end: customer support (sav)');
@@ -13,16 +14,6 @@ let admin: string;
 
 const SAV = '/api/v1/sav';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 400)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function register(tag: string) {
   const res = await call('POST', '/api/v1/auth/register', { body: { firstname: 'Ada', lastname: tag, email: uniqueEmail(tag), password: 'a good password' } });
@@ -45,7 +36,7 @@ const statusOf = async (id: number, token: string) => (await call('GET', `${SAV}
 e2e.before(async () => {
   const platform = await testPlatform();
   call = client(platform.urls.nginx);
-  admin = (await call('POST', '/api/v1/auth/login', { body: { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD } })).body.token;
+  admin = await adminToken(call);
 });
 
 e2e('public ticket → agent reply (waiting) → customer reply with the token reopens → resolved → a new message reopens; events sent', async () => {

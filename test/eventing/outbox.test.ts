@@ -13,6 +13,7 @@ import { triggersOf } from '../../eventing/triggers';
 import { eventTestService, outboxRows, tally } from '../helpers/event-service';
 import { serveFunction } from '../helpers/serve';
 import { client, type Call } from '../helpers/http';
+import { eventually } from '../helpers/eventually';
 
 /** Emitting: a change and its events commit together; the relay gets them to the real broker. */
 const it = suite('outbox: no event lost, none applied twice');
@@ -21,16 +22,6 @@ const brokerName = `test-outbox-${process.pid}`;
 let broker: RunningBroker;
 let call: Call;
 const closers: Array<() => Promise<void>> = [];
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await probe();
-  }
-  return value;
-}
 
 it.before(async () => {
   await migrateAndSeed(service.name, migrationsOf(service), []);
@@ -63,7 +54,7 @@ it.after(async () => {
 it('a committed change sends its event through the broker; the subscriber applies it once', async () => {
   const name = `c-${randomUUID()}`;
   assert.is((await call('POST', `/tallies/${name}`, { body: { amount: 7 } })).status, 201);
-  const applied = await eventually(() => tally(service.db, name), (t) => t?.total === 7);
+  const applied = await eventually(() => tally(service.db, name), (t) => t?.total === 7, 'the tally applied');
   assert.equal(applied, { total: 7, applied: 1 });
   const rows = (await outboxRows(service.db)).filter((r) => JSON.parse(r.data).name === name);
   assert.is(rows.length, 1);
@@ -93,12 +84,12 @@ it('RabbitMQ stopped while changes commit: they commit, the events wait, then al
   execFileSync('rabbitmqctl', ['stop_app'], { stdio: 'ignore' });
   try {
     for (const name of names) assert.is((await call('POST', `/tallies/${name}`, { body: { amount: 1 } })).status, 201, 'the change commits');
-    const waiting = await eventually(() => outboxRows(service.db), (rows) => names.every((n) => rows.some((r) => JSON.parse(r.data).name === n && r.attempts > 0)), 10_000);
+    const waiting = await eventually(() => outboxRows(service.db), (rows) => names.every((n) => rows.some((r) => JSON.parse(r.data).name === n && r.attempts > 0)), 'every event attempted', 10_000);
     assert.ok(waiting.filter((r) => names.includes(JSON.parse(r.data).name)).every((r) => !r.sent_at), 'nothing is marked sent while the broker refuses');
   } finally {
     execFileSync('rabbitmqctl', ['start_app'], { stdio: 'ignore' });
   }
-  const tallies = await eventually(() => Promise.all(names.map((n) => tally(service.db, n))), (all) => all.every((t) => t?.total === 1), 60_000);
+  const tallies = await eventually(() => Promise.all(names.map((n) => tally(service.db, n))), (all) => all.every((t) => t?.total === 1), 'every tally applied once', 60_000);
   assert.equal(tallies, names.map(() => ({ total: 1, applied: 1 })), 'every event arrived, none applied twice');
   const rows = (await outboxRows(service.db)).filter((r) => names.includes(JSON.parse(r.data).name));
   assert.ok(rows.every((r) => r.sent_at));

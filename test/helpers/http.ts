@@ -55,3 +55,10 @@ export type Call = ReturnType<typeof client>;
 
 let counter = 0;
 export const uniqueEmail = (tag = 'user') => `${tag}.${process.pid}.${Date.now()}.${++counter}@example.com`;
+
+/** The seeded administrator's token, signed in through the gateway (`call` goes to Nginx or the gateway). */
+export async function adminToken(call: Call): Promise<string> {
+  const login = await call('POST', '/api/v1/auth/login', { body: { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD } });
+  if (login.status !== 200) throw new Error(`the administrator's login answered ${login.status}: ${login.text}`);
+  return login.body.token;
+}

@@ -7,7 +7,8 @@ import { db } from '../../functions/newsletters/database';
 import type { Call } from '../helpers/http';
 import type { SmtpSink } from '../../scripts/smtp-sink';
 import { resetMailer } from '../../functions/newsletters/mailer';
-import { eventually, freePort, outboxOf, seedSubscribed, sendCampaignTo, sendingIdle, serveNewsletters, tick, tokens, uniqueTag } from './helpers';
+import { eventually } from '../helpers/eventually';
+import { freePort, outboxOf, seedSubscribed, sendCampaignTo, sendingIdle, serveNewsletters, tick, tokens, uniqueTag } from './helpers';
 
 const it = suite('newsletters: campaigns, lifecycle, sending');
 let url: string;

@@ -89,16 +89,6 @@ export async function outboxOf(type: string, subject: number) {
   return rows.map((r) => JSON.parse(r.data));
 }
 
-export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 400)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** A campaign sent to the subscribers tagged `source`, once it is sent. */
 export async function sendCampaignTo(call: Call, source: string, extra: object = {}) {
   const created = await call('POST', '/campaigns', { token: tokens.admin, body: { name: `Campaign ${source}`, subject: 'News for {{name}}', html_content: '<p>Hello {{name}}</p><p><a href="{{unsubscribe_url}}">Leave</a></p>', targeting: { sources: [source] }, ...extra } });

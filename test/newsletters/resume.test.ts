@@ -9,7 +9,8 @@ import { REPO_ROOT } from '../../scripts/local-env';
 import type { Call } from '../helpers/http';
 import { client } from '../helpers/http';
 import type { SmtpSink } from '../../scripts/smtp-sink';
-import { eventually, freePort, seedSubscribed, sendingIdle, serveNewsletters, tick, tokens, uniqueTag } from './helpers';
+import { eventually } from '../helpers/eventually';
+import { freePort, seedSubscribed, sendingIdle, serveNewsletters, tick, tokens, uniqueTag } from './helpers';
 
 /** A sender killed half-way (SIGKILL) and the campaign resumed by another process: nobody mailed twice. */
 const it = suite('newsletters: a campaign survives its sender being killed');

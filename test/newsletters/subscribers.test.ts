@@ -7,7 +7,8 @@ import { USER_REGISTERED } from '../../functions/auth/events';
 import { Subscriber } from '../../functions/newsletters/database';
 import type { Call } from '../helpers/http';
 import type { SmtpSink } from '../../scripts/smtp-sink';
-import { deliver, eventually, outboxOf, serveNewsletters, tokens, uniqueEmail } from './helpers';
+import { eventually } from '../helpers/eventually';
+import { deliver, outboxOf, serveNewsletters, tokens, uniqueEmail } from './helpers';
 
 const it = suite('newsletters: subscribe, double opt-in, unsubscribe, staff routes');
 let url: string;
