@@ -12,6 +12,10 @@ import { basketTotals, type Totals } from './totals';
  */
 export const SHIPPING_COST = toCents(env('BASKET_SHIPPING_COST', '5.90'));
 
+/** Whether the basket `code` was loaded with (loadBaskets) holds a claimed use of it. */
+export const claimedHere = (code: PromoCode): boolean => Boolean((code as PromoCode & { BasketPromoCode?: { claimed_at: Date | null } }).BasketPromoCode?.claimed_at);
+
+/** A code's terms; in a basket that claimed a use, that use is its own and does not count against it. */
 export const termsOf = (code: PromoCode): PromoTerms => ({
   kind: code.type!.kind,
   value: toCents(code.discount),
@@ -19,7 +23,7 @@ export const termsOf = (code: PromoCode): PromoTerms => ({
   startsAt: code.starts_at,
   expiresAt: code.expires_at,
   maxUses: code.max_uses,
-  uses: code.uses,
+  uses: code.uses - (claimedHere(code) ? 1 : 0),
   isActive: Boolean(code.is_active),
 });
 
@@ -111,7 +115,7 @@ export async function loadBaskets(where: WhereOptions<Basket>, transaction?: Tra
     where,
     include: [
       { model: BasketItem, as: 'items', include: [{ model: ProductCopy, as: 'product' }] },
-      { model: PromoCode, as: 'promo_codes', through: { attributes: [] }, include: [{ model: PromoType, as: 'type' }] },
+      { model: PromoCode, as: 'promo_codes', through: { attributes: ['claimed_at'] }, include: [{ model: PromoType, as: 'type' }] },
     ],
     order: [['id', 'ASC'], [{ model: BasketItem, as: 'items' }, 'id', 'ASC'], [{ model: PromoCode, as: 'promo_codes' }, 'id', 'ASC']],
     transaction,

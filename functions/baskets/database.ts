@@ -79,6 +79,7 @@ export class BasketPromoCode extends Model<InferAttributes<BasketPromoCode>, Inf
   declare basket_id: number;
   declare promo_code_id: number;
   declare created_at: CreationOptional<Date>;
+  declare claimed_at: CreationOptional<Date | null>;
 }
 
 /** A user who has placed an order (learnt from `order.created`), and the basket of their first one. */
@@ -132,7 +133,7 @@ function defineModels(sequelize: Sequelize) {
     { sequelize, tableName: 'basket_items' },
   );
   BasketPromoCode.init(
-    { basket_id: { type: DataTypes.INTEGER.UNSIGNED, primaryKey: true }, promo_code_id: { type: DataTypes.INTEGER.UNSIGNED, primaryKey: true }, created_at: DataTypes.DATE },
+    { basket_id: { type: DataTypes.INTEGER.UNSIGNED, primaryKey: true }, promo_code_id: { type: DataTypes.INTEGER.UNSIGNED, primaryKey: true }, created_at: DataTypes.DATE, claimed_at: DataTypes.DATE(3) },
     { sequelize, tableName: 'basket_promo_codes', updatedAt: false },
   );
   OrderingCustomer.init(

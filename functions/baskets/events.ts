@@ -1,9 +1,10 @@
 import { QueryTypes, type Transaction } from 'sequelize';
-import { log, type ReceivedEvent, type Subscription } from '../kit';
+import { log, PING_EVENT_TYPE, type ReceivedEvent, type Subscription } from '../kit';
 import { contractData } from '../contracts';
 import { EVENTS, type OrderCreated, type ProductDeleted, type ProductSnapshot, type StockChanged } from '../contracts/commerce';
 import { db, type ProductCopy } from './database';
 import { liveFigures, loadBaskets } from './basket';
+import { claimedCodes, releaseClaims, releaseStaleClaims } from './claims';
 import { websiteShippingSubscription } from '../contracts/website-shipping';
 
 /** A subscription whose data is checked against the contract first: bad data can never apply. */
@@ -87,7 +88,12 @@ async function checkOut(order: OrderCreated, at: Date, transaction: Transaction)
   const [loaded] = await loadBaskets({ id: basket.id }, transaction);
   const { figures, totals } = await liveFigures(loaded, transaction);
   const used = (loaded.promo_codes ?? []).filter((_, i) => totals.promos[i].refusal === null).map((code) => code.id);
-  if (used.length) await PromoCode.increment('uses', { where: { id: used }, transaction });
+  // Uses claimed at placement are counted already; a code that no longer applies gives its claim back.
+  const claimed = await claimedCodes(basket.id, transaction);
+  const unclaimed = used.filter((id) => !claimed.has(id));
+  if (unclaimed.length) await PromoCode.increment('uses', { where: { id: unclaimed }, transaction });
+  const lapsed = [...claimed].filter((id) => !used.includes(id));
+  if (lapsed.length) await releaseClaims(basket.id, transaction, lapsed);
   await basket.update({ status: 'checked_out', order_id: order.id, checked_out_at: at, checkout_snapshot: JSON.stringify(figures) }, { transaction });
 }
 
@@ -98,4 +104,5 @@ export const basketSubscriptions: Subscription[] = [
   subscription(EVENTS.stockChanged, "Updates the product's available quantity.", applyStock),
   subscription(EVENTS.orderCreated, "Checks out the order's basket, counts its promo codes' uses, remembers the customer has ordered.", checkOut),
   websiteShippingSubscription("Keeps the default site's standard shipping cost and free-shipping threshold for the basket totals."),
+  { type: PING_EVENT_TYPE, description: 'Releases the promo code uses claimed by checkouts that no order followed in time.', handler: (_event, transaction) => releaseStaleClaims(transaction) },
 ];

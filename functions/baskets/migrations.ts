@@ -92,4 +92,10 @@ export const migrations: Migration[] = [
     },
   },
   websiteShippingMigration('002-website-shipping'),
+  {
+    name: '003-promo-code-claims',
+    // When the basket's order claimed one use of the code (POST /baskets/checkout); null: not claimed.
+    up: (queryInterface) => queryInterface.addColumn('basket_promo_codes', 'claimed_at', { type: DataTypes.DATE(3), allowNull: true }),
+    down: (queryInterface) => queryInterface.removeColumn('basket_promo_codes', 'claimed_at'),
+  },
 ];

@@ -144,7 +144,7 @@ export const commerceEvents: Record<string, EventDeclaration> = {
 
 // ---- HTTP answers read across services ---------------------------------------------------------
 
-/** `GET /baskets/current` (baskets), as orders reads it with the customer's token. */
+/** `GET /baskets/current` and `POST /baskets/checkout` (baskets), as orders reads it with the customer's token. */
 export interface BasketJson {
   id: number;
   user_id: number;

@@ -1,10 +1,10 @@
 /**
  * What an order is made from, read from the services that own it with the caller's token:
- * their basket (baskets) and their addresses (addresses). An answer that breaks the contract is
+ * their basket (baskets, which claims the promo codes' uses) and their addresses (addresses). An answer that breaks the contract is
  * treated as a failing service (503, nothing created), never trusted.
  */
 import type { AddressJson, AddressSnapshot, BasketJson } from '../contracts/commerce';
-import { callService, compile, fieldError, formatCents, toCents, unavailable, type Caller } from '../kit';
+import { callService, compile, fieldError, formatCents, invalid, toCents, unavailable, type Caller } from '../kit';
 
 const decimal = { anyOf: [{ type: 'string', pattern: '^-?\\d+(\\.\\d{1,2})?$' }, { type: 'number' }] };
 const text = { type: 'string', minLength: 1 };
@@ -45,8 +45,13 @@ const checkAddress = compile({
 /** "19.9" or 19.9 → "19.90": the same money whatever the other side's formatting. */
 export const amount = (value: string | number) => formatCents(toCents(value));
 
-export async function currentBasket(): Promise<BasketJson> {
-  const answer = await callService<BasketJson>('baskets', '/baskets/current');
+/**
+ * The caller's basket as the order takes it: baskets claims one use of each promo code it
+ * applies, so a code's `max_uses` holds; one that ran out is the customer's 422, passed on.
+ */
+export async function basketForOrder(): Promise<BasketJson> {
+  const answer = await callService<BasketJson & { errors?: Record<string, string[]> }>('baskets', '/baskets/checkout', { method: 'POST' });
+  if (answer.status === 422 && answer.body?.errors) throw invalid(answer.body.errors);
   if (answer.status !== 200 || !checkBasket(answer.body)) throw unavailable('The baskets service gave an unexpected answer; nothing was changed. Try again shortly.');
   return answer.body;
 }

@@ -118,6 +118,33 @@ e2e('40 customers order the last 10 units at once: exactly 10 confirmed, none ov
   assert.equal([after.stock, after.available], [10, 0]);
 });
 
+e2e('six customers order at once with a promo code of 2 uses: 2 orders carry the discount, 4 are told to remove the code', async () => {
+  const product = await newProduct(100);
+  const percentage = (await call('GET', '/api/v1/baskets/admin/types', { token: admin })).body.data.find((t: { name: string }) => t.name === 'Pourcentage');
+  const code = `LAST2${Date.now()}`;
+  const created = await call('POST', '/api/v1/baskets/admin/promo-codes', { token: admin, body: { name: 'Two only', code, type_id: percentage.id, discount: '10', max_uses: 2 } });
+  assert.is(created.status, 201, created.text);
+  const customers = await Promise.all(Array.from({ length: 6 }, async () => {
+    const token = customerToken();
+    const addressId = await addressFor(token);
+    assert.is((await addToBasket(token, product.id)).status, 200);
+    assert.is((await call('POST', '/api/v1/baskets/baskets/promo-codes', { token, body: { code } })).status, 200);
+    return { token, addressId };
+  }));
+  const placed = await Promise.all(customers.map(({ token, addressId }) =>
+    call('POST', '/api/v1/orders/orders/create-from-basket', { token, body: { address_id: addressId, payment_method: 'paypal' } })));
+  const orders = placed.filter((p) => p.status === 201);
+  const refused = placed.filter((p) => p.status === 422);
+  assert.is(orders.length, 2, placed.map((p) => p.status).join(','));
+  assert.is(refused.length, 4);
+  assert.ok(orders.every((p) => p.body.order.total_discount === '1.00'), 'the two orders carry the discount');
+  assert.ok(refused.every((p) => /maximum number of uses/.test(p.body.errors.promo_codes[0])));
+  const refusedCustomer = customers[placed.findIndex((p) => p.status === 422)];
+  assert.is((await call('GET', '/api/v1/orders/orders', { token: refusedCustomer.token })).body.total, 0, 'a refused placement creates no order');
+  const promo = await eventually(() => call('GET', `/api/v1/baskets/admin/promo-codes/${created.body.id}`, { token: admin }), (r) => r.body.uses === 2, 'the uses counted');
+  assert.is(promo.body.uses, 2, 'never more uses than max_uses');
+});
+
 e2e('the same Idempotency-Key five times in parallel places one order; cancelling releases the stock', async () => {
   const product = await newProduct(3);
   const token = customerToken();

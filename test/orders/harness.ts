@@ -1,6 +1,6 @@
 /**
  * The orders service in this process on a free port, with small real HTTP servers standing in for
- * baskets (`GET /baskets/current`) and addresses (`GET /addresses/{id}`, 404 when not the caller's),
+ * baskets (`POST /baskets/checkout`) and addresses (`GET /addresses/{id}`, 404 when not the caller's),
  * answering the contract shapes of functions/contracts/commerce.ts.
  */
 import '../helpers/env';
@@ -97,7 +97,7 @@ export class Dependencies {
       const user = callerOf(req.headers.authorization);
       if (!user) return send(401, { message: 'Unauthenticated.' });
       const address = /^\/addresses\/(\d+)$/.exec(req.url ?? '');
-      if (req.url === '/baskets/current') {
+      if (req.url === '/baskets/checkout' && req.method === 'POST') {
         if (this.failing.has('baskets')) return send(500, { message: 'boom' });
         return send(200, this.baskets.get(user) ?? basketOf(user, []));
       }

@@ -4,6 +4,7 @@ import { db, type Basket, type ProductCopy } from '../database';
 import { activeBasketOf, basketJson, changeBasket, hasOrdered, liveFigures, loadBaskets, termsOf } from '../basket';
 import { refusal } from '../promo-rules';
 import { findPromoCode, promoCodeField } from './promo-codes';
+import { claimUses, releaseClaims } from '../claims';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 4_294_967_295 } } };
 const quantity = { type: 'integer', minimum: 1, maximum: 10_000 };
@@ -37,6 +38,12 @@ export const basketRoutes = [
   route({
     method: 'GET', path: '/baskets/current', summary: "The caller's active basket (created empty if none), with its totals", access: owner,
     handler: async ({ user }) => basketJson((await activeBasketOf(user.id)).id),
+  }),
+  route({
+    method: 'POST', path: '/baskets/checkout',
+    summary: "The caller's basket as an order takes it (orders calls this): one use of each applied promo code is claimed; a code whose last use went to another order is a 422",
+    access: owner, response: { status: 200, description: 'the basket, as GET /baskets/current answers it' },
+    handler: async ({ user }) => (await changeBasket(user.id, 'Basket ready for the order.', claimUses)).data,
   }),
   route<{}, {}, { product_id: number; quantity: number }>({
     method: 'POST', path: '/baskets/items', summary: 'Add a product (quantities of the same product add up)', access: owner, response: basketAnswer,
@@ -75,6 +82,7 @@ export const basketRoutes = [
     handler: ({ user }) =>
       changeBasket(user.id, 'Basket cleared.', async (basket, transaction) => {
         await db.models.BasketItem.destroy({ where: { basket_id: basket.id }, transaction });
+        await releaseClaims(basket.id, transaction);
         await db.models.BasketPromoCode.destroy({ where: { basket_id: basket.id }, transaction });
       }),
   }),
@@ -99,6 +107,7 @@ export const basketRoutes = [
     method: 'DELETE', path: '/baskets/promo-codes/:id', summary: 'Remove a promo code (by its id) from the basket', access: owner, params: idParam, response: basketAnswer,
     handler: ({ user, params }) =>
       changeBasket(user.id, 'Promo code removed.', async (basket, transaction) => {
+        await releaseClaims(basket.id, transaction, [params.id]);
         const removed = await db.models.BasketPromoCode.destroy({ where: { basket_id: basket.id, promo_code_id: params.id }, transaction });
         if (!removed) throw notFound('This promo code is not applied to your basket.');
       }),

@@ -3,7 +3,7 @@ import type { Transaction } from 'sequelize';
 import { EVENTS, type AddressSnapshot, type BasketJson, type OrderCreated } from '../../contracts/commerce';
 import { conflict, emit, fieldError, formatCents, percentOf, reply, route, toBasisPoints, toCents, type Caller, type Request } from '../../kit';
 import { db, PAYMENT_METHODS, type Order, type PaymentMethod } from '../database';
-import { amount, callerAddress, currentBasket } from '../dependencies';
+import { amount, callerAddress, basketForOrder } from '../dependencies';
 import { itemData, orderJson } from '../json';
 import { loadOrder } from '../orders';
 import { lifecycleStatus } from '../status-rows';
@@ -55,11 +55,12 @@ interface Sources {
 /** The basket and addresses, read before any transaction opens (no connection held during HTTP calls). */
 async function readSources(caller: Caller, body: CheckoutBody): Promise<Sources> {
   const separateShipping = body.shipping_address_id && body.shipping_address_id !== body.address_id ? body.shipping_address_id : undefined;
-  const [basket, billing, shipping] = await Promise.all([
-    currentBasket(),
+  const [billing, shipping] = await Promise.all([
     callerAddress(body.address_id, 'address_id', caller),
     separateShipping ? callerAddress(separateShipping, 'shipping_address_id', caller) : undefined,
   ]);
+  // After the addresses: the basket claims its promo codes' uses, which a refused order would hold.
+  const basket = await basketForOrder();
   if (!basket.items.length) throw fieldError('basket', 'Your basket is empty.');
   return { basket, billing, shipping: shipping ?? billing };
 }
