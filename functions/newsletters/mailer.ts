@@ -2,7 +2,9 @@ import Bottleneck from 'bottleneck';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import { env } from '../kit/config';
 import { onShutdown } from '../kit/lifecycle';
+import { connectRedis } from '../kit/redis';
 import { settings } from './config';
 
 /**
@@ -32,11 +34,27 @@ function mailTransport() {
   return transport;
 }
 
+/**
+ * The throttle's settings. With REDIS_URL, every replica of the service draws on one budget kept
+ * in Redis (Bottleneck's clustering): the rate is what the provider was promised, not each
+ * process's. Its keys expire after 5 idle minutes, so a changed rate applies once sending paused.
+ */
+export function throttleSettings(): Bottleneck.ConstructorOptions {
+  const rate = settings.sendRatePerSecond();
+  const local = { maxConcurrent: settings.sendConcurrency(), minTime: rate > 0 ? Math.ceil(1000 / rate) : 0 };
+  if (!env('REDIS_URL')) return local;
+  return {
+    ...local,
+    id: `${env('REDIS_KEY_PREFIX', '')}newsletters-send`,
+    datastore: 'ioredis',
+    connection: new Bottleneck.IORedisConnection({ client: connectRedis('newsletters send throttle') }),
+    clearDatastore: false,
+    timeout: 5 * 60_000,
+  };
+}
+
 export function sendLimiter(): Bottleneck {
-  if (!limiter) {
-    const rate = settings.sendRatePerSecond();
-    limiter = new Bottleneck({ maxConcurrent: settings.sendConcurrency(), minTime: rate > 0 ? Math.ceil(1000 / rate) : 0 });
-  }
+  limiter ??= new Bottleneck(throttleSettings());
   return limiter;
 }
 
