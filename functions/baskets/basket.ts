@@ -1,9 +1,9 @@
-import { UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
-import { env, formatCents, toCents } from '../kit';
+import { UniqueConstraintError, type Transaction } from 'sequelize';
+import { env, formatCents, placeholders, statements, toCents } from '../kit';
 import type { BasketJson } from '../contracts/commerce';
 import { defaultShipping } from '../contracts/website-shipping';
-import { db, type Basket, type BasketItem, type PromoCode } from './database';
-import type { PromoTerms } from './promo-rules';
+import { db, type Basket, type PromoCode } from './database';
+import type { PromoKind, PromoTerms } from './promo-rules';
 import { basketTotals, type Totals } from './totals';
 
 /**
@@ -12,18 +12,18 @@ import { basketTotals, type Totals } from './totals';
  */
 export const SHIPPING_COST = toCents(env('BASKET_SHIPPING_COST', '5.90'));
 
-/** Whether the basket `code` was loaded with (loadBaskets) holds a claimed use of it. */
-export const claimedHere = (code: PromoCode): boolean => Boolean((code as PromoCode & { BasketPromoCode?: { claimed_at: Date | null } }).BasketPromoCode?.claimed_at);
+/** What a code's terms are read from: a PromoCode with its type, or a code of a loaded basket (`claimed`: it holds a use). */
+type CodeTerms = Pick<PromoCode, 'discount' | 'min_amount' | 'starts_at' | 'expires_at' | 'max_uses' | 'uses' | 'is_active'> & { type?: { kind: PromoKind }; claimed?: boolean };
 
 /** A code's terms; in a basket that claimed a use, that use is its own and does not count against it. */
-export const termsOf = (code: PromoCode): PromoTerms => ({
+export const termsOf = (code: CodeTerms): PromoTerms => ({
   kind: code.type!.kind,
   value: toCents(code.discount),
   minAmount: code.min_amount === null ? null : toCents(code.min_amount),
   startsAt: code.starts_at,
   expiresAt: code.expires_at,
   maxUses: code.max_uses,
-  uses: code.uses - (claimedHere(code) ? 1 : 0),
+  uses: code.uses - (code.claimed ? 1 : 0),
   isActive: Boolean(code.is_active),
 });
 
@@ -36,13 +36,13 @@ export async function hasOrdered(userId: number, basketId?: number, transaction?
   return customer !== null && customer.first_basket_id !== basketId;
 }
 
-const isAvailable = (item: BasketItem) => {
+const isAvailable = (item: LoadedLine) => {
   const product = item.product;
   return Boolean(product && product.is_active && !product.deleted_at && item.quantity <= product.available);
 };
 
 /** A basket's lines, codes and totals as they are now, and the same figures in cents. */
-export async function liveFigures(basket: Basket, transaction?: Transaction) {
+export async function liveFigures(basket: LoadedBasket, transaction?: Transaction) {
   const items = basket.items ?? [];
   const codes = basket.promo_codes ?? [];
   const site = await defaultShipping(db.sequelize, transaction);
@@ -89,7 +89,7 @@ export async function liveFigures(basket: Basket, transaction?: Transaction) {
 type Figures = Awaited<ReturnType<typeof liveFigures>>['figures'];
 
 /** The basket as clients and the orders service read it; a checked-out one as it was at checkout. */
-export async function basketJsonOf(basket: Basket, transaction?: Transaction) {
+export async function basketJsonOf(basket: LoadedBasket, transaction?: Transaction) {
   const figures: Figures = basket.checkout_snapshot ? JSON.parse(basket.checkout_snapshot) : (await liveFigures(basket, transaction)).figures;
   const json = {
     id: basket.id,
@@ -104,26 +104,69 @@ export async function basketJsonOf(basket: Basket, transaction?: Transaction) {
   return json satisfies BasketJson;
 }
 
-export const promoSummary = (code: PromoCode) => ({
+export const promoSummary = (code: Pick<PromoCode, 'id' | 'code' | 'name' | 'discount'> & { type?: { kind: PromoKind; name: string } }) => ({
   id: code.id, code: code.code, name: code.name, type: code.type!.kind, type_name: code.type!.name, value: code.discount,
 });
 
-/** Baskets with their lines (and each line's product copy) and promo codes, by id. */
-export async function loadBaskets(where: WhereOptions<Basket>, transaction?: Transaction): Promise<Basket[]> {
-  const { Basket, BasketItem, ProductCopy, PromoCode, PromoType } = db.models;
-  return Basket.findAll({
-    where,
-    include: [
-      { model: BasketItem, as: 'items', include: [{ model: ProductCopy, as: 'product' }] },
-      { model: PromoCode, as: 'promo_codes', through: { attributes: ['claimed_at'] }, include: [{ model: PromoType, as: 'type' }] },
-    ],
-    order: [['id', 'ASC'], [{ model: BasketItem, as: 'items' }, 'id', 'ASC'], [{ model: PromoCode, as: 'promo_codes' }, 'id', 'ASC']],
-    transaction,
-  });
+/** A basket as its figures are computed from: its lines with their product copy, its codes with their type. */
+export interface LoadedBasket {
+  id: number;
+  user_id: number;
+  status: 'active' | 'checked_out';
+  order_id: number | null;
+  checked_out_at: Date | null;
+  checkout_snapshot: string | null;
+  created_at: Date;
+  updated_at: Date;
+  items: LoadedLine[];
+  promo_codes: LoadedCode[];
+}
+export interface LoadedLine {
+  id: number; product_id: number; product_name: string; product_ref: string; quantity: number; unit_price_ht: string; vat_rate: string;
+  product: { is_active: boolean; deleted_at: Date | null; available: number } | null;
+}
+export type LoadedCode = CodeTerms & Pick<PromoCode, 'id' | 'name' | 'code' | 'type_id'> & { type: { id: number; name: string; kind: PromoKind } };
+
+const { select } = statements('baskets');
+const BASKET_COLUMNS = 'id, user_id, status, order_id, checked_out_at, checkout_snapshot, created_at, updated_at';
+
+/**
+ * Baskets with their lines and codes, by id, in three prepared statements (every basket answer and
+ * checkout reads one: Sequelize's nested includes cost several times the queries).
+ */
+export async function loadBaskets(ids: number | number[], transaction?: Transaction): Promise<LoadedBasket[]> {
+  const wanted = [ids].flat();
+  if (!wanted.length) return [];
+  const marks = placeholders(wanted.length);
+  const [baskets, lines, codes] = await Promise.all([
+    select<Omit<LoadedBasket, 'items' | 'promo_codes'>>(`SELECT ${BASKET_COLUMNS} FROM baskets WHERE id IN (${marks}) ORDER BY id`, wanted, transaction),
+    select<Omit<LoadedLine, 'product'> & { basket_id: number; p_active: number | null; p_deleted_at: Date | null; p_available: number | null }>(
+      `SELECT i.id, i.basket_id, i.product_id, i.product_name, i.product_ref, i.quantity, i.unit_price_ht, i.vat_rate,
+              p.is_active AS p_active, p.deleted_at AS p_deleted_at, p.available AS p_available
+       FROM basket_items i LEFT JOIN product_copies p ON p.id = i.product_id WHERE i.basket_id IN (${marks}) ORDER BY i.id`,
+      wanted, transaction,
+    ),
+    select<Omit<LoadedCode, 'type' | 'claimed' | 'is_active'> & { basket_id: number; is_active: number; claimed_at: Date | null; type_name: string; kind: PromoKind }>(
+      `SELECT c.id, c.name, c.code, c.type_id, c.discount, c.min_amount, c.starts_at, c.expires_at, c.max_uses, c.uses, c.is_active,
+              bc.basket_id, bc.claimed_at, t.name AS type_name, t.kind
+       FROM basket_promo_codes bc JOIN promo_codes c ON c.id = bc.promo_code_id JOIN types t ON t.id = c.type_id
+       WHERE bc.basket_id IN (${marks}) ORDER BY c.id`,
+      wanted, transaction,
+    ),
+  ]);
+  return baskets.map((basket) => ({
+    ...basket,
+    items: lines.filter((line) => line.basket_id === basket.id).map(({ basket_id: _b, p_active, p_deleted_at, p_available, ...line }) => ({
+      ...line, product: p_active === null ? null : { is_active: Boolean(p_active), deleted_at: p_deleted_at, available: Number(p_available) },
+    })),
+    promo_codes: codes.filter((code) => code.basket_id === basket.id).map(({ basket_id: _b, claimed_at, type_name, kind, is_active, ...code }) => ({
+      ...code, is_active: Boolean(is_active), claimed: claimed_at !== null, type: { id: code.type_id, name: type_name, kind },
+    })),
+  }));
 }
 
 export async function basketJson(id: number, transaction?: Transaction) {
-  const [basket] = await loadBaskets({ id }, transaction);
+  const [basket] = await loadBaskets(id, transaction);
   return basket && basketJsonOf(basket, transaction);
 }
 

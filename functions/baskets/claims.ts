@@ -36,7 +36,7 @@ export async function releaseClaims(basketId: number, transaction: Transaction, 
  * Claiming again (a retried checkout) takes nothing more.
  */
 export async function claimUses(basket: Basket, transaction: Transaction): Promise<void> {
-  const [loaded] = await loadBaskets({ id: basket.id }, transaction);
+  const [loaded] = await loadBaskets(basket.id, transaction);
   const { totals } = await liveFigures(loaded, transaction);
   const codes = loaded.promo_codes ?? [];
   const claimed = await claimedCodes(basket.id, transaction);

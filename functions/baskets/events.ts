@@ -85,7 +85,7 @@ async function checkOut(order: OrderCreated, at: Date, transaction: Transaction)
     log.warn({ order_id: order.id, basket_id: basket.id }, 'order.created names a basket of another user: basket left as it is');
     return;
   }
-  const [loaded] = await loadBaskets({ id: basket.id }, transaction);
+  const [loaded] = await loadBaskets(basket.id, transaction);
   const { figures, totals } = await liveFigures(loaded, transaction);
   const used = (loaded.promo_codes ?? []).filter((_, i) => totals.promos[i].refusal === null).map((code) => code.id);
   // Uses claimed at placement are counted already; a code that no longer applies gives its claim back.

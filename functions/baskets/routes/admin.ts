@@ -13,7 +13,7 @@ export const adminBasketRoutes = [
     handler: async ({ query }) => {
       const where = { ...(query.user_id ? { user_id: query.user_id } : {}), ...(query.status ? { status: query.status } : {}) };
       const page = await paginate(db.models.Basket, query, { where, attributes: ['id'] });
-      const byId = new Map((await loadBaskets({ id: page.data.map((b) => b.id) })).map((b) => [b.id, b]));
+      const byId = new Map((await loadBaskets(page.data.map((b) => b.id))).map((b) => [b.id, b]));
       return { ...page, data: await Promise.all(page.data.map((b) => basketJsonOf(byId.get(b.id)!))) };
     },
   }),

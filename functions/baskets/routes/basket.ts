@@ -93,7 +93,7 @@ export const basketRoutes = [
       changeBasket(user.id, 'Promo code applied.', async (basket, transaction) => {
         const code = await findPromoCode(body.code, transaction);
         if (!code) throw invalid({ code: ['This promo code does not exist.'] });
-        const [loaded] = await loadBaskets({ id: basket.id }, transaction);
+        const [loaded] = await loadBaskets(basket.id, transaction);
         const applied = loaded.promo_codes ?? [];
         if (applied.some((c) => c.id === code.id)) return 'This promo code is already applied.';
         if (applied.some((c) => c.type_id === code.type_id)) throw invalid({ code: [`A promo code of the type "${code.type!.name}" is already applied to the basket.`] });
