@@ -25,8 +25,10 @@ function contractOf(type: string): EventDeclaration {
  * validation strips and coerces), and a permanent failure when it does not match: it can never apply.
  */
 export function contractData<T>(type: string): (event: ReceivedEvent) => T {
-  const check = compile(contractOf(type).schema);
+  const contract = contractOf(type);
+  let check: ReturnType<typeof compile> | undefined; // compiled at the first event, not at a cold start
   return (event) => {
+    check ??= compile(contract.schema);
     const data = structuredClone(event.data);
     if (!check(data)) throw new PermanentEventError(`invalid ${type} data: the data does not match its contract: ${JSON.stringify(fieldErrors(check.errors ?? [], 'data'))}`);
     return data as T;

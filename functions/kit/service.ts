@@ -47,6 +47,23 @@ interface CompiledRoute {
 
 const ACCESS_LOG = env('ACCESS_LOG', 'true') !== 'false';
 
+/** A route's validators, each compiled once, on the route's first request: a cold start compiles none. */
+function compiledRoute(route: Route): CompiledRoute {
+  const once = <T>(make: () => T) => {
+    let made: T | undefined;
+    return () => (made ??= make());
+  };
+  const params = once(() => route.params && compile(route.params));
+  const query = once(() => route.query && compileQuery(route.query));
+  const body = once(() => route.body && compile(route.body));
+  return {
+    route,
+    get params() { return params(); },
+    get query() { return query(); },
+    get body() { return body(); },
+  };
+}
+
 /** Turns a service declaration into one HTTP function: routing, validation, auth, errors, logs. */
 export function createHttpFunction(service: ServiceDefinition): HttpFunction {
   // Models are defined now (no connection is opened): routes use model classes directly.
@@ -60,13 +77,7 @@ export function createHttpFunction(service: ServiceDefinition): HttpFunction {
     eventReceiver(service),
   ];
   for (const route of [...builtIns, ...withPatchAliases(service.routes)]) {
-    const compiled: CompiledRoute = {
-      route,
-      params: route.params && compile(route.params),
-      query: route.query && compileQuery(route.query),
-      body: route.body && compile(route.body),
-    };
-    router.on(route.method, route.path, () => undefined, compiled);
+    router.on(route.method, route.path, () => undefined, compiledRoute(route));
   }
   let ready: Promise<void> | undefined;
 

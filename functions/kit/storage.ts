@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'minio';
+import type { Client } from 'minio';
 import { env, envInt } from './config';
 import { invalid } from './errors';
 
@@ -48,7 +48,9 @@ function clientFor(url: string): Client {
   const known = clients.get(url);
   if (known) return known;
   const endpoint = new URL(url);
-  const client = new Client({
+  // Loaded on the first file operation: a function that never touches a file never pays for it.
+  const { Client: MinioClient } = require('minio') as typeof import('minio');
+  const client = new MinioClient({
     endPoint: endpoint.hostname,
     port: Number(endpoint.port || (endpoint.protocol === 'https:' ? 443 : 80)),
     useSSL: endpoint.protocol === 'https:',

@@ -15,6 +15,18 @@ export function compile(schema: JsonSchema): ValidateFunction {
   return ajv.compile(schema);
 }
 
+/** A validator compiled at its first use: module-level schemas then cost a cold start nothing. */
+export function compileOnUse(schema: JsonSchema): ValidateFunction {
+  let compiled: ValidateFunction | undefined;
+  const check = ((data: unknown) => {
+    compiled ??= compile(schema);
+    const valid = compiled(data);
+    check.errors = compiled.errors;
+    return valid;
+  }) as ValidateFunction;
+  return check;
+}
+
 const wantsBoolean = (schema: JsonSchema) => [schema.type].flat().includes('boolean');
 
 /**

@@ -4,14 +4,14 @@
  * treated as a failing service (503, nothing created), never trusted.
  */
 import type { AddressJson, AddressSnapshot, BasketJson } from '../contracts/commerce';
-import { callService, compile, fieldError, formatCents, invalid, toCents, unavailable, type Caller } from '../kit';
+import { callService, compileOnUse, fieldError, formatCents, invalid, toCents, unavailable, type Caller } from '../kit';
 
 const decimal = { anyOf: [{ type: 'string', pattern: '^-?\\d+(\\.\\d{1,2})?$' }, { type: 'number' }] };
 const text = { type: 'string', minLength: 1 };
 const optionalText = { type: ['string', 'null'] };
 const id = { type: 'integer', minimum: 1, maximum: 4_294_967_295 };
 
-const checkBasket = compile({
+const checkBasket = compileOnUse({
   type: 'object',
   required: ['id', 'items', 'subtotal_ht', 'discount', 'vat', 'shipping', 'total_ttc'],
   properties: {
@@ -31,7 +31,7 @@ const checkBasket = compile({
   },
 });
 
-const checkAddress = compile({
+const checkAddress = compileOnUse({
   type: 'object',
   required: ['id', 'user_id', 'first_name', 'last_name', 'address_line_1', 'city', 'postal_code', 'country'],
   properties: {

@@ -7,19 +7,21 @@ import { isProduction } from '../config';
 import { relayFor, SENDER_GRACE_MS } from './relay';
 import { sourceOf, type EventDeclaration } from './declarations';
 
-const declared = new Map<string, ValidateFunction>();
+/** Each declared type's schema, and its validator once the first emit of the type compiled it. */
+const declared = new Map<string, { schema: EventDeclaration['schema']; validate?: ValidateFunction }>();
 
 /** Makes event types emittable, with the schema their data must satisfy. */
 export function declareEvents(declarations: EventDeclaration[]): void {
-  for (const declaration of declarations) declared.set(declaration.type, compile(declaration.schema));
+  for (const declaration of declarations) declared.set(declaration.type, { schema: declaration.schema });
 }
 
 export class UndeclaredEventError extends Error {}
 
 /** Checks data against its type's declared schema: every emit in development and tests. */
 export function checkEventData(type: string, data: unknown): void {
-  const validate = declared.get(type);
-  if (!validate) throw new UndeclaredEventError(`event type "${type}" is not declared by any registered service`);
+  const declaration = declared.get(type);
+  if (!declaration) throw new UndeclaredEventError(`event type "${type}" is not declared by any registered service`);
+  const validate = (declaration.validate ??= compile(declaration.schema));
   if (!validate(structuredClone(data))) {
     throw new UndeclaredEventError(`data of "${type}" does not match its schema: ${JSON.stringify(fieldErrors(validate.errors ?? [], 'data'))}`);
   }

@@ -1,8 +1,8 @@
-import { badRequest, compile, route, validate, type Route } from '../../kit';
+import { badRequest, compileOnUse, route, validate, type Route } from '../../kit';
 import { readRawBody } from '../../kit/http';
 import { applyWebhook, checkFreshness, verifySignature, WEBHOOK_KINDS, type WebhookKind, type WebhookPayload } from '../webhooks';
 
-const payloadSchema = compile({
+const payloadSchema = compileOnUse({
   type: 'object',
   required: ['timestamp'],
   properties: {
