@@ -10,12 +10,7 @@ import { envInt, invalid, log } from '../kit';
 import { db, type Basket } from './database';
 import { liveFigures, loadBaskets } from './basket';
 
-interface CodeRow { promo_code_id: number; claimed_at: Date | null }
-
 const exhaustedError = (code: string) => invalid({ promo_codes: [`The promo code "${code}" has reached its maximum number of uses; remove it to order.`] });
-
-const claimsOf = (basketId: number, transaction: Transaction) =>
-  db.sequelize.query<CodeRow>('SELECT promo_code_id, claimed_at FROM basket_promo_codes WHERE basket_id = ? FOR UPDATE', { replacements: [basketId], type: QueryTypes.SELECT, transaction });
 
 async function takeUse(codeId: number, transaction: Transaction): Promise<boolean> {
   const [, changed] = await db.sequelize.query('UPDATE promo_codes SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)', { replacements: [codeId], type: QueryTypes.UPDATE, transaction });
@@ -24,10 +19,14 @@ async function takeUse(codeId: number, transaction: Transaction): Promise<boolea
 
 /** Gives back the uses that `basketId` claimed of `codeIds` (all its claims when not given). */
 export async function releaseClaims(basketId: number, transaction: Transaction, codeIds?: number[]): Promise<void> {
-  const claimed = (await claimsOf(basketId, transaction)).filter((row) => row.claimed_at && (!codeIds || codeIds.includes(row.promo_code_id))).map((row) => row.promo_code_id);
-  if (!claimed.length) return;
-  await db.sequelize.query('UPDATE promo_codes SET uses = GREATEST(uses, 1) - 1 WHERE id IN (?)', { replacements: [claimed], transaction });
-  await db.sequelize.query('UPDATE basket_promo_codes SET claimed_at = NULL WHERE basket_id = ? AND promo_code_id IN (?)', { replacements: [basketId, claimed], transaction });
+  if (codeIds?.length === 0) return;
+  // One statement: a basket holds each code once, so each claimed code's row is decremented once.
+  await db.sequelize.query(
+    `UPDATE basket_promo_codes bc JOIN promo_codes c ON c.id = bc.promo_code_id
+     SET c.uses = GREATEST(c.uses, 1) - 1, bc.claimed_at = NULL
+     WHERE bc.basket_id = ? AND bc.claimed_at IS NOT NULL${codeIds ? ' AND bc.promo_code_id IN (?)' : ''}`,
+    { replacements: codeIds ? [basketId, codeIds] : [basketId], transaction },
+  );
 }
 
 /**
@@ -38,15 +37,14 @@ export async function releaseClaims(basketId: number, transaction: Transaction, 
 export async function claimUses(basket: Basket, transaction: Transaction): Promise<void> {
   const [loaded] = await loadBaskets(basket.id, transaction);
   const { totals } = await liveFigures(loaded, transaction);
-  const codes = loaded.promo_codes ?? [];
-  const claimed = await claimedCodes(basket.id, transaction);
+  const codes = loaded.promo_codes;
   // Ordering without the discount the customer chose would surprise them: an exhausted code is theirs to remove.
-  const exhausted = codes.find((code) => !claimed.has(code.id) && code.max_uses !== null && code.uses >= code.max_uses);
+  const exhausted = codes.find((code) => !code.claimed && code.max_uses !== null && code.uses >= code.max_uses);
   if (exhausted) throw exhaustedError(exhausted.code);
   const applying = codes.filter((_, i) => totals.promos[i].refusal === null);
-  const noLongerApplying = codes.filter((code) => claimed.has(code.id) && !applying.includes(code)).map((code) => code.id);
+  const noLongerApplying = codes.filter((code) => code.claimed && !applying.includes(code)).map((code) => code.id);
   if (noLongerApplying.length) await releaseClaims(basket.id, transaction, noLongerApplying);
-  const toClaim = applying.filter((code) => !claimed.has(code.id));
+  const toClaim = applying.filter((code) => !code.claimed);
   for (const code of toClaim) {
     // The transaction rolls back what was taken before, should a later code be exhausted.
     if (!(await takeUse(code.id, transaction))) throw exhaustedError(code.code);
@@ -56,18 +54,14 @@ export async function claimUses(basket: Basket, transaction: Transaction): Promi
   }
 }
 
-/** Which of the basket's codes hold a claim (checkout counts only the others). */
-export async function claimedCodes(basketId: number, transaction: Transaction): Promise<Set<number>> {
-  return new Set((await claimsOf(basketId, transaction)).filter((row) => row.claimed_at).map((row) => row.promo_code_id));
-}
-
 const CLAIM_TTL_MINUTES = () => envInt('BASKET_CLAIM_TTL_MINUTES', 30);
 
 /** Claims of active baskets that no order followed in time go back to their codes. */
 export async function releaseStaleClaims(transaction: Transaction): Promise<void> {
   const stale = await db.sequelize.query<{ basket_id: number; promo_code_id: number }>(
     `SELECT c.basket_id, c.promo_code_id FROM basket_promo_codes c JOIN baskets b ON b.id = c.basket_id
-     WHERE c.claimed_at < NOW(3) - INTERVAL ? MINUTE AND b.status = 'active' ORDER BY c.basket_id LIMIT 500`,
+     WHERE c.claimed_at < NOW(3) - INTERVAL ? MINUTE AND b.status = 'active' ORDER BY c.basket_id LIMIT 500
+     FOR UPDATE`, // the baskets' rows too: a checkout of one of them (which holds its row) goes first or after
     { replacements: [CLAIM_TTL_MINUTES()], type: QueryTypes.SELECT, transaction },
   );
   const byBasket = new Map<number, number[]>();

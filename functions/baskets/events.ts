@@ -4,7 +4,7 @@ import { contractData } from '../contracts';
 import { EVENTS, type OrderCreated, type ProductDeleted, type ProductSnapshot, type StockChanged } from '../contracts/commerce';
 import { db, type ProductCopy } from './database';
 import { liveFigures, loadBaskets } from './basket';
-import { claimedCodes, releaseClaims, releaseStaleClaims } from './claims';
+import { releaseClaims, releaseStaleClaims } from './claims';
 import { websiteShippingSubscription } from '../contracts/website-shipping';
 
 /** A subscription whose data is checked against the contract first: bad data can never apply. */
@@ -87,12 +87,11 @@ async function checkOut(order: OrderCreated, at: Date, transaction: Transaction)
   }
   const [loaded] = await loadBaskets(basket.id, transaction);
   const { figures, totals } = await liveFigures(loaded, transaction);
-  const used = (loaded.promo_codes ?? []).filter((_, i) => totals.promos[i].refusal === null).map((code) => code.id);
+  const applies = (i: number) => totals.promos[i].refusal === null;
   // Uses claimed at placement are counted already; a code that no longer applies gives its claim back.
-  const claimed = await claimedCodes(basket.id, transaction);
-  const unclaimed = used.filter((id) => !claimed.has(id));
+  const unclaimed = loaded.promo_codes.filter((code, i) => applies(i) && !code.claimed).map((code) => code.id);
   if (unclaimed.length) await PromoCode.increment('uses', { where: { id: unclaimed }, transaction });
-  const lapsed = [...claimed].filter((id) => !used.includes(id));
+  const lapsed = loaded.promo_codes.filter((code, i) => !applies(i) && code.claimed).map((code) => code.id);
   if (lapsed.length) await releaseClaims(basket.id, transaction, lapsed);
   await basket.update({ status: 'checked_out', order_id: order.id, checked_out_at: at, checkout_snapshot: JSON.stringify(figures) }, { transaction });
 }
