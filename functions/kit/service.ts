@@ -6,7 +6,7 @@ import { bearerToken, requestIdFrom, runInScope } from './context';
 import { clientIp, readBody, sendJson, sendStream } from './http';
 import { hasPermission, prepareVerification, verifyToken, type Caller } from './jwt';
 import { log } from './log';
-import { compile, compileQuery, validate } from './validation';
+import { compileOnUse, compileQuery, validate } from './validation';
 import { isReply, reply, withPatchAliases, type Access, type Reply, type Request, type Route } from './route';
 import { databaseAnswers, type Migration, type Seed } from './db';
 import type { ServiceDatabase } from './database';
@@ -47,22 +47,13 @@ interface CompiledRoute {
 
 const ACCESS_LOG = env('ACCESS_LOG', 'true') !== 'false';
 
-/** A route's validators, each compiled once, on the route's first request: a cold start compiles none. */
-function compiledRoute(route: Route): CompiledRoute {
-  const once = <T>(make: () => T) => {
-    let made: T | undefined;
-    return () => (made ??= make());
-  };
-  const params = once(() => route.params && compile(route.params));
-  const query = once(() => route.query && compileQuery(route.query));
-  const body = once(() => route.body && compile(route.body));
-  return {
-    route,
-    get params() { return params(); },
-    get query() { return query(); },
-    get body() { return body(); },
-  };
-}
+/** A route's validators, each compiled on the route's first request: a cold start compiles none. */
+const compiledRoute = (route: Route): CompiledRoute => ({
+  route,
+  params: route.params && compileOnUse(route.params),
+  query: route.query && compileQuery(route.query),
+  body: route.body && compileOnUse(route.body),
+});
 
 /** Turns a service declaration into one HTTP function: routing, validation, auth, errors, logs. */
 export function createHttpFunction(service: ServiceDefinition): HttpFunction {

@@ -32,9 +32,10 @@ const wantsBoolean = (schema: JsonSchema) => [schema.type].flat().includes('bool
 /**
  * A query's validator. Laravel clients send booleans as `1` and `0` (`?is_active=1`), which Ajv
  * does not read as booleans from a string: they become true and false where a boolean is wanted.
+ * Compiled at its first use, as `compileOnUse`.
  */
 export function compileQuery(schema: JsonSchema): ValidateFunction {
-  const check = compile(schema);
+  const check = compileOnUse(schema);
   const booleans = Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>).filter(([, property]) => wantsBoolean(property)).map(([name]) => name);
   if (!booleans.length) return check;
   const withBooleans = ((query: Record<string, unknown>) => {
