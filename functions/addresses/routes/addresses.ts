@@ -1,21 +1,19 @@
 import type { Order, WhereOptions } from 'sequelize';
-import { idParams, listQuerySchema, paginate, reply, route, sortOrder, type ListQuery } from '../../kit';
+import { idParams, listQuerySchema, optionalText, paginate, reply, requiredText, route, sortOrder, type ListQuery } from '../../kit';
 import { Address, ADDRESS_TYPES, type AddressType } from '../database';
 import { addressInclude, addressJson, checkPlace, makeDefault, makeDefaultIfNone, ownAddressOr404, promoteOldest, userTransaction } from '../addresses';
 
-const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' });
-const optionalText = (maxLength: number) => ({ type: ['string', 'null'], maxLength });
 const coordinate = (limit: number) => ({ type: ['number', 'null'], minimum: -limit, maximum: limit });
 
 const fields = {
   type: { type: 'string', enum: ADDRESS_TYPES },
-  first_name: text(255),
-  last_name: text(255),
+  first_name: requiredText(255),
+  last_name: requiredText(255),
   company: optionalText(255),
-  address_line_1: text(255),
+  address_line_1: requiredText(255),
   address_line_2: optionalText(255),
-  city: text(255),
-  postal_code: text(20),
+  city: requiredText(255),
+  postal_code: requiredText(20),
   region_id: { type: ['integer', 'null'], minimum: 1 },
   country_id: { type: 'integer', minimum: 1 },
   phone: { type: ['string', 'null'], maxLength: 30, pattern: '^\\+?[0-9][0-9 ().-]{4,28}[0-9]$' },

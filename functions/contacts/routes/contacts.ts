@@ -1,11 +1,11 @@
 import { Op, col, fn, literal, where, type WhereOptions } from 'sequelize';
-import { escapeLike, fieldError, idParams, listQuerySchema, notFound, reply, route, type ListQuery } from '../../kit';
+import { escapeLike, fieldError, idParams, listQuerySchema, notFound, optionalText, reply, route, type ListQuery } from '../../kit';
 import { Contact, db, ensureFree } from '../database';
 import { contactDetail, contactPage, findContactOr404, normalizeEmail } from '../contacts';
 import { channelsOf, ENGAGEMENTS, recordEngagement, subscribe, unsubscribe, type Channel, type Engagement } from '../engagement';
 import { forgetContacts, setTags } from '../membership';
 import { resolveTags, type TagRefInput } from '../tags';
-import { channel, channelOrAll, contactSource, contactStatus, countryCode, email, optionalText, tagRefs } from './fields';
+import { channel, channelOrAll, contactSource, contactStatus, countryCode, email, tagRefs } from './fields';
 
 const READ = { permission: 'users.view' };
 const WRITE = { permission: 'settings.update' };

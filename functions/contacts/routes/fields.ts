@@ -2,8 +2,6 @@ import { CONTACT_SOURCES, CONTACT_STATUSES } from '../database';
 import { CHANNELS } from '../engagement';
 
 /** JSON Schemas shared by the contacts routes. */
-export const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' });
-export const optionalText = (maxLength: number) => ({ type: ['string', 'null'], maxLength });
 export const email = { type: 'string', format: 'email', maxLength: 191 };
 export const countryCode = { type: ['string', 'null'], pattern: '^[A-Za-z]{2}$' };
 export const tagRefs = { type: 'array', maxItems: 50, items: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', minLength: 1, maxLength: 100 }] } };

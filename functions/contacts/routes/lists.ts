@@ -1,16 +1,16 @@
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
-import { conflict, escapeLike, fieldError, idParams, invalid, listQuerySchema, notFound, paginate, reply, route, type ListQuery } from '../../kit';
+import { conflict, escapeLike, fieldError, idParams, invalid, listQuerySchema, notFound, optionalText, paginate, reply, requiredText, route, type ListQuery } from '../../kit';
 import { ContactList, db, ensureFree, figures, LIST_STATUSES, LIST_TYPES, sql } from '../database';
 import { contactPage, requireLiveContacts } from '../contacts';
 import { validateCriteria, type Criteria } from '../criteria';
 import { addToList, copyMembers, removeFromList, syncDynamicList } from '../membership';
 import { listExport } from '../export';
-import { contactIds, contactIdsBody, optionalText, text } from './fields';
+import { contactIds, contactIdsBody } from './fields';
 
 const ACCESS = { permission: 'settings.update' };
 
 const fields = {
-  name: text(191),
+  name: requiredText(191),
   description: optionalText(10_000),
   type: { type: 'string', enum: LIST_TYPES },
   status: { type: 'string', enum: LIST_STATUSES },
@@ -157,7 +157,7 @@ export const listRoutes = [
   }),
   route<{ id: number }, {}, { name?: string; copy_contacts?: boolean }>({
     method: 'POST', path: '/lists/:id/duplicate', summary: 'Copy a list: its settings and criteria, and its contacts unless copy_contacts is false', access: ACCESS, params: idParams,
-    body: { type: 'object', properties: { name: text(191), copy_contacts: { type: 'boolean' } } },
+    body: { type: 'object', properties: { name: requiredText(191), copy_contacts: { type: 'boolean' } } },
     handler: async ({ params, body, caller }) => {
       const original = await findListOr404(params.id);
       const name = body.name?.trim() ?? `${original.name} (copy)`.slice(0, 191);

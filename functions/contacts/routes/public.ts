@@ -1,12 +1,12 @@
 import type { Transaction } from 'sequelize';
-import { emit, idParams, notFound, reply, route } from '../../kit';
+import { emit, idParams, notFound, optionalText, reply, requiredText, route } from '../../kit';
 import { ENGAGEMENT_EVENTS, type ContactMessageReceived } from '../../contracts/engagement';
 import { ContactMessage, db, sql } from '../database';
 import { normalizeEmail, splitName } from '../contacts';
 import { channelsOf, recordEngagement, subscribe, unsubscribe, type Channel } from '../engagement';
 import { unsubscribeFromList } from '../membership';
 import { upsertContact } from '../upsert';
-import { channel, channelOrAll, countryCode, email, optionalText, text } from './fields';
+import { channel, channelOrAll, countryCode, email } from './fields';
 import { messageJson } from './messages';
 
 interface ContactForm { name: string; email: string; subject: string; message: string }
@@ -21,7 +21,7 @@ async function contactIdOf(address: string, transaction: Transaction) {
 export const publicRoutes = [
   route<{}, {}, ContactForm>({
     method: 'POST', path: '/contact', summary: 'The contact form: stores the message and makes (or completes) the contact of its sender', access: 'public',
-    body: { type: 'object', required: ['name', 'email', 'subject', 'message'], properties: { name: text(255), email, subject: text(255), message: text(10_000) } },
+    body: { type: 'object', required: ['name', 'email', 'subject', 'message'], properties: { name: requiredText(255), email, subject: requiredText(255), message: requiredText(10_000) } },
     handler: async ({ body, ip }) => {
       const sent = await db.sequelize.transaction(async (transaction) => {
         const contactId = await upsertContact(transaction, body.email, 'contact_form', splitName(body.name));

@@ -1,15 +1,15 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { escapeLike, fieldError, idParams, listQuerySchema, pageOf, paginate, reply, route, type ListQuery } from '../../kit';
+import { escapeLike, fieldError, idParams, listQuerySchema, optionalText, pageOf, paginate, reply, requiredText, route, type ListQuery } from '../../kit';
 import { db, ensureFree, figures, sql, Tag, TAG_TYPES } from '../database';
 import { contactPage, requireLiveContacts } from '../contacts';
 import { applyTag, mergeTag, removeTag } from '../membership';
 import { findTagOr404 } from '../tags';
-import { contactIdsBody, contactStatus, optionalText, text } from './fields';
+import { contactIdsBody, contactStatus } from './fields';
 
 const ACCESS = { permission: 'settings.update' };
 
 const fields = {
-  name: text(100),
+  name: requiredText(100),
   color: { type: 'string', pattern: '^#([A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})$' },
   description: optionalText(10_000),
   type: { type: 'string', enum: TAG_TYPES },

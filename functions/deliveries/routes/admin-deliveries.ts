@@ -1,10 +1,9 @@
 import type { Transaction } from 'sequelize';
-import { idParams, conflict, crudRoutes, fieldError, forbidden, formatCents, moneySchema, notFound, reply, route, toCents, type Caller } from '../../kit';
+import { conflict, crudRoutes, fieldError, forbidden, formatCents, idParams, moneySchema, notFound, optionalText, reply, requiredText, route, toCents, type Caller } from '../../kit';
 import { Delivery, DELIVERY_METHODS, db, SalePoint, Status, type DeliveryMethod } from '../database';
 import { createDelivery, deliveryJson, deliveryOr404, seesAllDeliveries, type NewDelivery } from '../deliveries';
 import { changeStatus, statusNamed, type DeliveryStatus } from '../lifecycle';
 import { deliveryListQuery, listDeliveries, statusChangeFields, type DeliveryListQuery } from './deliveries';
-import { optionalText, text } from './fields';
 
 const view = { permission: 'orders.view' };
 const manage = { permission: 'orders.update' };
@@ -19,8 +18,8 @@ const editable = {
   delivery_method: { type: 'string', enum: DELIVERY_METHODS },
   shipping_cost: moneySchema(),
   sale_point_id: { type: ['integer', 'null'], minimum: 1 },
-  first_name: text(255), last_name: text(255), company: optionalText(255),
-  address_line_1: text(255), address_line_2: optionalText(255), city: text(255), postal_code: text(20),
+  first_name: requiredText(255), last_name: requiredText(255), company: optionalText(255),
+  address_line_1: requiredText(255), address_line_2: optionalText(255), city: requiredText(255), postal_code: requiredText(20),
   region: optionalText(255), country_code: { type: 'string', pattern: '^[A-Za-z]{2}$' }, country: optionalText(255),
   phone: optionalText(30), email: { type: ['string', 'null'], format: 'email', maxLength: 255 },
   carrier: optionalText(100), carrier_tracking_number: optionalText(100),

@@ -1,18 +1,17 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { escapeLike, idParams, crudRoutes, listQuerySchema, notFound, pageOf, paginate, route, type ListQuery } from '../../kit';
+import { crudRoutes, escapeLike, idParams, listQuerySchema, notFound, pageOf, paginate, requiredText, route, type ListQuery } from '../../kit';
 import { SalePoint } from '../database';
 import { boundingBox, distanceKm } from '../geo';
-import { text } from './fields';
 
 const hours = { type: ['string', 'null'], maxLength: 50, description: '"09:00-19:00", "09:00-12:00, 14:00-19:00" or "closed"' };
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 const fields = {
-  name: text(255),
+  name: requiredText(255),
   code: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,50}$' },
-  address: text(255),
-  city: text(255),
-  postal_code: text(20),
+  address: requiredText(255),
+  city: requiredText(255),
+  postal_code: requiredText(20),
   phone: { type: ['string', 'null'], maxLength: 30 },
   email: { type: ['string', 'null'], format: 'email', maxLength: 255 },
   opening_hours: { type: ['object', 'null'], properties: Object.fromEntries(WEEKDAYS.map((day) => [day, hours])) },

@@ -1,16 +1,16 @@
 /** What clients may write, as JSON Schemas. */
-const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' });
+import { requiredText } from '../../kit';
 
 export const questionFields = {
-  title: text(255),
-  body: text(65_535),
+  title: requiredText(255),
+  body: requiredText(65_535),
   category: { type: ['string', 'null'], maxLength: 100 },
   is_published: { type: 'boolean', description: 'Published questions show on the public FAQ (default true).' },
   position: { type: 'integer', minimum: 0, maximum: 1_000_000, description: 'Place in the FAQ, smallest first (default 0; ties by id).' },
 };
 
 export const answerFields = {
-  body: text(65_535),
+  body: requiredText(65_535),
   is_accepted: { type: 'boolean', description: 'The accepted answer comes first; accepting one un-accepts the others.' },
 };
 
