@@ -1,5 +1,5 @@
 import type { Transaction } from 'sequelize';
-import { crudRoutes, fieldError, formatCents, moneySchema, route, toCents, type Access } from '../../kit';
+import { crudRoutes, fieldError, formatCents, moneySchema, optionalText, route, toCents, type Access } from '../../kit';
 import { db, PromoCode, PromoType } from '../database';
 import { hasOrdered, promoSummary, SHIPPING_COST, termsOf } from '../basket';
 import { isPercentage, nominalDiscount, PROMO_KINDS, refusal, type PromoKind } from '../promo-rules';
@@ -18,7 +18,6 @@ const nullableMoney = (description: string) => {
   return { ...money, anyOf: [...money.anyOf, { type: 'null' }] };
 };
 const nullableDate = { type: ['string', 'null'], format: 'date-time' };
-const nullableText = (maxLength: number) => ({ type: ['string', 'null'], maxLength });
 const read: Access = { permission: 'orders.view' };
 const write: Access = { permission: 'orders.update' };
 const access = { list: read, show: read, create: write, update: write, delete: write };
@@ -71,8 +70,8 @@ export const promoTypeRoutes = crudRoutes<PromoType>({
   fields: {
     name: { type: 'string', minLength: 1, maxLength: 125 },
     kind: { type: 'string', enum: [...PROMO_KINDS] satisfies PromoKind[], description: 'how codes of this type compute their discount' },
-    symbol: nullableText(16),
-    description: nullableText(255),
+    symbol: optionalText(16),
+    description: optionalText(255),
   },
   required: ['name', 'kind'],
   unique: ['name'],
