@@ -1,6 +1,6 @@
 import '../helpers/env';
 import { randomInt, randomUUID } from 'node:crypto';
-import { CloudEvent, HTTP } from 'cloudevents';
+import { CloudEvent } from 'cloudevents';
 import { migrateAndSeed } from '../../functions/kit/db';
 import { createHttpFunction, migrationsOf } from '../../functions/kit/service';
 import { signToken } from '../../functions/kit/jwt';
@@ -9,6 +9,7 @@ import { baskets } from '../../functions/baskets';
 import { db } from '../../functions/baskets/database';
 import { client, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
+import { postEvent } from '../helpers/events';
 
 /**
  * The baskets service in this process on a free port, against test_baskets. Rows from earlier
@@ -34,15 +35,7 @@ export const staffToken = (permissions = ['orders.view', 'orders.update']) =>
 export const uniqueCode = (tag: string) => `${tag}${randomUUID().slice(0, 8)}`.toUpperCase();
 
 /** POSTs a CloudEvent in binary mode to /events, as the broker's dispatcher does. */
-export async function deliver(url: string, type: string, data: object, options: { id?: string; time?: Date } = {}) {
-  const event = new CloudEvent({
-    id: options.id ?? randomUUID(), type, source: `/${type.split('.')[1]}`, datacontenttype: 'application/json', data,
-    time: (options.time ?? new Date()).toISOString(),
-  });
-  const message = HTTP.binary(event);
-  const res = await fetch(`${url}/events`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
-  return { status: res.status, body: (await res.json().catch(() => undefined)) as any };
-}
+export const deliver = (url: string, type: string, data: object, options: { id?: string; time?: Date } = {}) => postEvent(url, type, data, options);
 
 export const snapshot = (fields: Partial<ProductSnapshot> & { price_ht: string; vat_rate: string }): ProductSnapshot => {
   const id = fields.id ?? freshId();

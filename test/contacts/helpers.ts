@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { CloudEvent, HTTP } from 'cloudevents';
+import { CloudEvent } from 'cloudevents';
 import { createHttpFunction, migrationsOf } from '../../functions/kit/service';
 import { migrateAndSeed } from '../../functions/kit/db';
 import { signToken } from '../../functions/kit/jwt';
 import { contacts } from '../../functions/contacts';
 import { client, uniqueEmail, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
+import { postEvent } from '../helpers/events';
 
 /** The contacts function served in-process on a free port, with its database migrated. */
 export async function serveContacts(): Promise<{ url: string; call: Call; close(): Promise<void> }> {
@@ -32,12 +33,7 @@ let lastId = 1_000_000 + Math.floor(Math.random() * 2_000_000_000);
 export const freshId = () => ++lastId;
 
 /** POSTs a CloudEvent to /events in binary mode, as the broker's dispatcher does. */
-export async function deliver(url: string, type: string, data: object, id: string = randomUUID(), source = `/${type.split('.')[1]}`) {
-  const event = new CloudEvent({ id, type, source, datacontenttype: 'application/json', data });
-  const message = HTTP.binary(event);
-  const res = await fetch(`${url}/events`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
-  return { status: res.status, body: (await res.json().catch(() => undefined)) as { status: string; reason?: string } };
-}
+export const deliver = (url: string, type: string, data: object, id?: string, source?: string) => postEvent(url, type, data, { id, source });
 
 /** Creates a contact through the API; answers its JSON. */
 export async function createContact(call: Call, body: Record<string, unknown> = {}) {

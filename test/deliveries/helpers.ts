@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { CloudEvent, HTTP } from 'cloudevents';
+import { CloudEvent } from 'cloudevents';
 import { QueryTypes } from 'sequelize';
 import { createHttpFunction, migrationsOf } from '../../functions/kit/service';
 import { migrateAndSeed } from '../../functions/kit/db';
@@ -9,6 +8,7 @@ import { deliveries } from '../../functions/deliveries';
 import { db } from '../../functions/deliveries/database';
 import { client, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
+import { postEvent } from '../helpers/events';
 
 /** The deliveries function served in-process on a free port, with its database migrated and seeded. */
 export async function serveDeliveries(): Promise<{ url: string; call: Call; close(): Promise<void> }> {
@@ -46,13 +46,9 @@ export function orderConfirmed(orderId: number, userId: number): OrderConfirmed 
   };
 }
 
-/** POSTs a CloudEvent to /events in binary mode, as the broker's dispatcher does. */
-export async function deliver(url: string, type: string, data: object, id: string = randomUUID()) {
-  const event = new CloudEvent({ id, type, source: '/orders', subject: String((data as { id?: number }).id ?? ''), datacontenttype: 'application/json', data });
-  const message = HTTP.binary(event);
-  const res = await fetch(`${url}/events`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
-  return { status: res.status, body: (await res.json().catch(() => undefined)) as { status: string; reason?: string } };
-}
+/** POSTs a CloudEvent to /events in binary mode, as the broker's dispatcher does (from orders, about `data.id`). */
+export const deliver = (url: string, type: string, data: object, id?: string) =>
+  postEvent(url, type, data, { id, source: '/orders', subject: String((data as { id?: number }).id ?? '') });
 
 /** The delivery of a confirmed order, made through the order.confirmed event. */
 export async function confirmedDelivery(url: string, call: Call, userId = freshId()) {

@@ -1,7 +1,7 @@
 import '../helpers/env';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { CloudEvent, HTTP } from 'cloudevents';
+import { CloudEvent } from 'cloudevents';
 import { QueryTypes } from 'sequelize';
 import { createHttpFunction, migrationsOf } from '../../functions/kit/service';
 import { migrateAndSeed } from '../../functions/kit/db';
@@ -13,6 +13,7 @@ import { sendingIdle } from '../../functions/newsletters/sender';
 import { startSmtpSink, type SmtpSink } from '../../scripts/smtp-sink';
 import { client, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
+import { postEvent } from '../helpers/events';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret';
 
@@ -72,13 +73,8 @@ export async function seedSubscribed(count: number, source: string, name = (i: n
   return emails;
 }
 
-/** POSTs a CloudEvent to /events in binary mode, as the broker does. */
-export async function deliver(url: string, type: string, data: object, id: string = randomUUID(), source = '/auth') {
-  const event = new CloudEvent({ id, type, source, datacontenttype: 'application/json', data });
-  const message = HTTP.binary(event);
-  const res = await fetch(`${url}/events`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
-  return { status: res.status, body: (await res.json().catch(() => undefined)) as { status: string; reason?: string } };
-}
+/** POSTs a CloudEvent to /events in binary mode, as the broker does (from auth unless said). */
+export const deliver = (url: string, type: string, data: object, id?: string, source = '/auth') => postEvent(url, type, data, { id, source });
 
 export const tick = (url: string) => deliver(url, PING_EVENT_TYPE, {}, randomUUID(), '/local/ping');
 

@@ -4,9 +4,9 @@
  * answering the contract shapes of functions/contracts/commerce.ts.
  */
 import '../helpers/env';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { QueryTypes } from 'sequelize';
 import type { AddressJson, BasketJson } from '../../functions/contracts/commerce';
@@ -14,11 +14,11 @@ import { migrateAndSeed } from '../../functions/kit/db';
 import { createHttpFunction, migrationsOf } from '../../functions/kit/service';
 import { signToken } from '../../functions/kit/jwt';
 import { formatCents, percentOf, toBasisPoints, toCents } from '../../functions/kit/money';
-import { sourceOf } from '../../functions/kit/events/declarations';
 import { orders } from '../../functions/orders';
 import { db } from '../../functions/orders/database';
 import { client, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
+import { postEvent } from '../helpers/events';
 
 // ---- people ------------------------------------------------------------------------------------
 
@@ -175,9 +175,7 @@ export async function placeOrder(app: OrdersUnderTest, who: Person, lines: Line[
 
 /** POSTs a CloudEvent in binary mode to /events, as the broker's dispatcher does. */
 export async function deliver(app: OrdersUnderTest, type: string, data: object, id: string = randomUUID()) {
-  const message = HTTP.binary(new CloudEvent({ id, type, source: sourceOf(type), datacontenttype: 'application/json', data }));
-  const res = await fetch(`${app.url}/events`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
-  return { id, status: res.status, body: (await res.json().catch(() => undefined)) as any };
+  return { id, ...(await postEvent(app.url, type, data, { id })) };
 }
 
 export const STOCK_RESERVED = 'ecommerce.products.stock.reserved';

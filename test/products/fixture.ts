@@ -1,7 +1,6 @@
 import '../helpers/env';
 import * as assert from 'uvu/assert';
-import { randomUUID } from 'node:crypto';
-import { CloudEvent, HTTP } from 'cloudevents';
+import { CloudEvent } from 'cloudevents';
 import { QueryTypes } from 'sequelize';
 import { migrateAndSeed } from '../../functions/kit/db';
 import { createHttpFunction, migrationsOf } from '../../functions/kit/service';
@@ -10,6 +9,7 @@ import { products } from '../../functions/products';
 import { db } from '../../functions/products/database';
 import { client, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
+import { postEvent } from '../helpers/events';
 
 /** The products service served in this process on a free port, with its own database (test_products). */
 export async function startProducts(): Promise<{ url: string; call: Call; close(): Promise<void> }> {
@@ -52,11 +52,7 @@ export async function createThing(call: Call, path: string, body: Record<string,
 }
 
 /** A CloudEvent POSTed in binary mode to /events, as the broker's dispatcher does. */
-export async function deliver(url: string, type: string, data: object, id: string = randomUUID()) {
-  const message = HTTP.binary(new CloudEvent({ id, type, source: `/${type.split('.')[1]}`, datacontenttype: 'application/json', data }));
-  const res = await fetch(`${url}/events`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
-  return { status: res.status, body: (await res.json().catch(() => undefined)) as { status?: string; reason?: string } | undefined };
-}
+export const deliver = (url: string, type: string, data: object, id?: string) => postEvent(url, type, data, { id });
 
 export interface OutboxEvent {
   type: string;
