@@ -2,7 +2,7 @@ import { resetTestRedis } from '../helpers/env';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { QueryTypes } from 'sequelize';
-import { createHttpFunction } from '../../functions/kit/service';
+import { createHttpFunction, migrationsOf } from '../../functions/kit/service';
 import { migrateAndSeed } from '../../functions/kit/db';
 import { auth } from '../../functions/auth';
 import { db } from '../../functions/auth/database';
@@ -25,7 +25,7 @@ async function registered(tag?: string) {
 
 it.before(async () => {
   await resetTestRedis();
-  await migrateAndSeed('auth', auth.migrations!, auth.seeds!);
+  await migrateAndSeed('auth', migrationsOf(auth), auth.seeds!);
   const served = await serveFunction(createHttpFunction(auth));
   call = client(served.url);
   close = served.close;
