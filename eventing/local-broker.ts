@@ -8,14 +8,14 @@ import { log } from '../functions/kit/log';
 import { exitWithParent } from '../functions/kit/lifecycle';
 import { runBroker } from './broker';
 import type { AmqpSource } from './broker';
-import { platformTriggers } from './triggers';
+import { deliveryPath, platformTriggers } from './triggers';
 
 const brokerName = env('BROKER_NAME', 'default');
 // Locally every Trigger goes through the one broker this process runs, whatever its name.
 const triggers = platformTriggers().map((trigger) => ({ ...trigger, broker: brokerName }));
 const sources = JSON.parse(env('BROKER_AMQP_SOURCES', '[]')) as AmqpSource[];
 
-runBroker(triggers, (trigger) => `${serviceUrl(trigger.subscriber.service as ServiceName)}${trigger.subscriber.path}`, sources).then(
+runBroker(triggers, (trigger) => `${serviceUrl(trigger.subscriber.service as ServiceName)}${deliveryPath(trigger)}`, sources).then(
   () => {
     if (env('EXIT_WITH_PARENT') === 'true') exitWithParent(() => process.kill(process.pid, 'SIGTERM'));
   },

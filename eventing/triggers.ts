@@ -5,6 +5,7 @@
  */
 import type { ServiceDefinition } from '../functions/kit/service';
 import { EVENTS_PATH, PING_EVENT_TYPE } from '../functions/kit/events/declarations';
+import { deliveryCredential } from '../functions/kit/credentials';
 import type { Trigger, TriggerDelivery } from './trigger';
 
 export const BROKER_NAME = 'default';
@@ -49,3 +50,6 @@ export function platformTriggers(): Trigger[] {
   const { allServices } = require('../functions/catalog') as typeof import('../functions/catalog');
   return triggersOf(allServices());
 }
+
+/** The path the broker delivers a Trigger's events on: the subscriber's path and its delivery credential (the chart renders the same). */
+export const deliveryPath = ({ subscriber }: Trigger): string => `${subscriber.path}/${deliveryCredential(subscriber.service)}`;

@@ -45,16 +45,19 @@ export function platformOpenApi(): object {
   return merged;
 }
 
+/** No inline script: Nginx's Content-Security-Policy for the docs allows scripts from the gateway only. */
 export const DOCS_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>E-commerce platform API</title>
 <link rel="stylesheet" href="/api/docs/swagger-ui.css"></head>
 <body><div id="docs"></div><script src="/api/docs/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#docs', deepLinking: true });</script>
+<script src="/api/docs/init.js"></script>
 </body></html>`;
 
+const INIT_SCRIPT = "SwaggerUIBundle({ url: '/api/v1/openapi.json', dom_id: '#docs', deepLinking: true });\n";
 const ASSETS: Record<string, string> = { 'swagger-ui.css': 'text/css', 'swagger-ui-bundle.js': 'application/javascript' };
 
-export async function docsAsset(name: string): Promise<{ type: string; body: Buffer } | undefined> {
+export async function docsAsset(name: string): Promise<{ type: string; body: Buffer | string } | undefined> {
+  if (name === 'init.js') return { type: 'application/javascript', body: INIT_SCRIPT };
   const type = ASSETS[name];
   return type ? { type, body: await readFile(join(dirname(require.resolve('swagger-ui-dist/package.json')), name)) } : undefined;
 }

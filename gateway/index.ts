@@ -8,13 +8,15 @@ import { log } from '../functions/kit/log';
 import { onShutdown } from '../functions/kit/lifecycle';
 import { registerHttpFunction } from '../functions/kit/functions';
 import { EVENTS_PATH } from '../functions/kit/events/declarations';
+import { canonicalTarget } from '../functions/kit/paths';
+import { loggableUrl } from '../functions/kit/redact';
 import { forward, closeUpstreams } from './proxy';
 import { enforceLimits, sensitiveBudget } from './limits';
 import { rabbitmqStatus, servicesStatus } from './status';
 import { DOCS_PAGE, docsAsset, platformAsyncApi, platformOpenApi } from './docs';
 
-/** `/api/v1/<service>/<path>`, `/api/<service>/<path>`, `/v1/<service>/<path>` or `/<service>/<path>`. */
-const FORWARDED = /^\/(?:api\/v1\/|api\/|v1\/)?([a-z][a-z0-9-]*)(\/[^?]*)?(\?.*)?$/;
+/** `/api/v1/<service>/<path>`, `/api/<service>/<path>`, `/v1/<service>/<path>` or `/<service>/<path>`, canonical. */
+const FORWARDED = /^\/(?:api\/v1\/|api\/|v1\/)?([a-z][a-z0-9-]*)(\/.*)?$/;
 
 /** Auth routes that take a stale token in their stride (they say so themselves, or ignore it). */
 const TOKEN_NOT_CHECKED = new Set(['/login', '/register', '/validate-token']);
@@ -24,9 +26,12 @@ const SERVICES = new Set<string>(SERVICE_NAMES);
 
 type Answer = { status: number; body: unknown; type?: string } | 'forwarded';
 
+/** A service's event receiver, under any spelling: only the broker delivers events. */
+const isEventReceiver = (servicePath: string) => servicePath === EVENTS_PATH || servicePath.startsWith(`${EVENTS_PATH}/`);
+
+/** Routes, limits and denies on the canonical path only (see `canonicalPath`): no spelling slips past. */
 async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<Answer> {
-  const url = req.url ?? '/';
-  const path = url.split('?')[0].replace(/\/+$/, '') || '/';
+  const { path, search } = canonicalTarget(req.url ?? '/');
   const method = req.method ?? 'GET';
 
   if (method === 'GET') {
@@ -59,19 +64,18 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
   }
 
   const login = method === 'POST' && (path === '/api/login' || path === '/api/v1/login');
-  const match = login ? ['', 'auth', '/login', url.includes('?') ? url.slice(url.indexOf('?')) : ''] : FORWARDED.exec(url);
+  const match = login ? ['', 'auth', '/login'] : FORWARDED.exec(path);
   if (!match || !SERVICES.has(match[1])) throw notFound(match ? `Unknown service "${match[1]}".` : `No route for ${method} ${path}.`);
   const service = match[1] as ServiceName;
-  const servicePath = (match[2] || '/') + (match[3] ?? '');
-  // Events reach services from the broker only; a client must not forge them.
-  if ((match[2] ?? '').replace(/\/+$/, '') === EVENTS_PATH) throw notFound(`No route for ${method} ${path}.`);
+  const servicePath = match[2] || '/';
+  if (isEventReceiver(servicePath)) throw notFound(`No route for ${method} ${path}.`);
 
   const ip = clientIp(req);
   const token = bearerToken(req.headers);
   let caller: Caller | undefined;
-  if (token && !(service === 'auth' && TOKEN_NOT_CHECKED.has((match[2] ?? '').replace(/\/+$/, '')))) caller = verifyToken(token);
+  if (token && !(service === 'auth' && TOKEN_NOT_CHECKED.has(servicePath))) caller = verifyToken(token);
   await enforceLimits(caller ? `user:${caller.id}` : `ip:${ip}`, ip, sensitiveBudget(service, method, servicePath));
-  await forward(req, res, service, servicePath, requestId, ip);
+  await forward(req, res, service, servicePath + search, requestId, ip);
   return 'forwarded';
 }
 
@@ -98,11 +102,11 @@ export async function gateway(req: IncomingMessage, res: ServerResponse): Promis
     } catch (error) {
       const httpError = error instanceof HttpError ? error : new HttpError(500, 'Internal server error.');
       status = httpError.status;
-      if (status === 500) log.error({ err: error, url: req.url }, 'gateway failure');
+      if (status === 500) log.error({ err: error, url: loggableUrl(req.url ?? '') }, 'gateway failure');
       if (!res.headersSent) sendJson(res, status, errorBody(httpError, requestId), httpError.headers);
       else res.destroy();
     } finally {
-      if (ACCESS_LOG) log.info({ method: req.method, url: req.url, status, duration_ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+      if (ACCESS_LOG) log.info({ method: req.method, url: loggableUrl(req.url ?? ''), status, duration_ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
     }
   });
 }

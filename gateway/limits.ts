@@ -11,15 +11,17 @@ const store: WindowCounters = env('REDIS_URL') ? redisCounters : memoryCounters(
 
 /** Routes open to anyone that an attacker would hammer: tighter limit, per IP and service (a login flood does not close the contact form). */
 const SENSITIVE: Array<{ service: ServiceName; method: string; path: RegExp }> = [
-  { service: 'auth', method: 'POST', path: /^\/(login|register)\/?$/ },
-  { service: 'newsletters', method: 'POST', path: /^\/(newsletters\/)?subscribe\/?$/ },
-  { service: 'sav', method: 'POST', path: /^\/public\/tickets\/?$/ },
-  { service: 'contacts', method: 'POST', path: /^\/(contact|public\/subscribe|public\/unsubscribe)\/?$/ },
+  { service: 'auth', method: 'POST', path: /^\/(login|register)$/ },
+  { service: 'newsletters', method: 'POST', path: /^\/(newsletters\/)?subscribe$/ },
+  { service: 'sav', method: 'POST', path: /^\/public\/tickets$/ },
+  { service: 'contacts', method: 'POST', path: /^\/(contact|public\/subscribe|public\/unsubscribe)$/ },
+  // Codes could otherwise be guessed at the general rate.
+  { service: 'baskets', method: 'POST', path: /^\/promo-codes\/validate$/ },
 ];
 
-/** The budget a request spends besides its client's: the service's sensitive one, or none. */
+/** The budget a request spends besides its client's: the service's sensitive one, or none. `path` is canonical, without its query. */
 export const sensitiveBudget = (service: ServiceName, method: string, path: string): ServiceName | undefined =>
-  SENSITIVE.some((s) => s.service === service && s.method === method && s.path.test(path.split('?')[0])) ? service : undefined;
+  SENSITIVE.some((s) => s.service === service && s.method === method && s.path.test(path)) ? service : undefined;
 
 async function enforce(key: string, limit: number, message: string) {
   const state = await store.hit(`gateway:rate:${key}`, 60);

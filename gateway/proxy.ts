@@ -1,6 +1,8 @@
 import { Agent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { env, envInt, serviceUrl, type ServiceName } from '../functions/kit/config';
 import { HttpError } from '../functions/kit/errors';
+import { proxyCredential } from '../functions/kit/credentials';
+import { PROXY_TOKEN_HEADER } from '../functions/kit/http';
 
 /** Headers that belong to one connection, never forwarded. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host']);
@@ -25,12 +27,16 @@ function upstream(service: ServiceName): Upstream {
   return found;
 }
 
+/** What the service is told: the client address the gateway vouches for (with the proxy credential), never the caller's own claim. */
 function forwardedHeaders(headers: IncomingHttpHeaders, requestId: string, clientIp: string): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) if (!HOP_BY_HOP.has(name)) out[name] = value;
   out['x-request-id'] = requestId;
   out['x-real-ip'] = clientIp;
-  if (!out['x-forwarded-for']) out['x-forwarded-for'] = clientIp;
+  const proxyToken = proxyCredential();
+  if (proxyToken) out[PROXY_TOKEN_HEADER] = proxyToken;
+  else delete out[PROXY_TOKEN_HEADER];
+  if (!out['x-forwarded-for'] || out['x-real-ip'] !== headers['x-real-ip']) out['x-forwarded-for'] = clientIp;
   out['x-forwarded-prefix'] ??= env('GATEWAY_PUBLIC_PREFIX', '/api/v1');
   return out;
 }

@@ -4,11 +4,13 @@
  * Used by `npm start` and by the end-to-end tests (with a port offset and their own databases).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { FUNCTION_NAMES, type FunctionName } from '../functions/catalog';
 import { LOCAL_PORTS } from '../functions/kit/config';
+import { proxyCredential } from '../functions/kit/credentials';
 import { LOCAL_DIR, REPO_ROOT, ensureDevKeys } from './local-env';
 import { startSmtpSink } from './smtp-sink';
 
@@ -59,6 +61,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     DATABASE_PREFIX: options.databasePrefix ?? process.env.DATABASE_PREFIX ?? 'ecommerce_',
     ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? 'admin@example.com',
     ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? 'change-me-admin',
+    // Proof of origin for events (the broker's delivery credentials, the ingress's publish token).
+    PLATFORM_SECRET: process.env.PLATFORM_SECRET ?? randomBytes(24).toString('hex'),
     ...ensureDevKeys(),
     ...options.env,
   };
@@ -165,6 +169,7 @@ function startNginx(listenPort: number, gatewayPort: number, prefix: string): Ch
     GATEWAY_UPSTREAM: `127.0.0.1:${gatewayPort}`,
     NGINX_MAX_BODY: '10m',
     NGINX_ACCESS_LOG: join(prefix, 'logs', 'access.log'),
+    NGINX_PROXY_TOKEN: proxyCredential() ?? '',
   };
   const server = readFileSync(join(REPO_ROOT, 'gateway', 'nginx', 'default.conf.template'), 'utf8').replace(/\$\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
   writeFileSync(join(prefix, 'platform.conf'), server);

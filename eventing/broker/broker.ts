@@ -24,6 +24,8 @@ export interface BrokerOptions {
   brokerName?: string;
   /** Triggers of other brokers are ignored, as Knative would. */
   triggers: Trigger[];
+  /** The bearer token the ingress requires of publishers; null leaves it open (a broker tested alone). */
+  publishToken: string | null;
   /** The absolute URL a Trigger's subscriber takes events on. */
   resolveSubscriber: (trigger: Trigger) => string;
   sources?: AmqpSource[];
@@ -93,7 +95,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   };
   const isConnected = () => connection.isUp;
 
-  const server = createIngress({ publish, isConnected });
+  const server = createIngress({ publish, isConnected, publishToken: options.publishToken });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { log } from '../../functions/kit/log';
+import { sameSecret } from '../../functions/kit/credentials';
 import { envelopeFromHttp, InvalidEventError, type EventEnvelope } from './envelope';
 import { BrokerUnavailableError } from './publisher';
 
@@ -9,11 +10,14 @@ const MAX_EVENT_BYTES = 10 * 1024 * 1024;
 export interface IngressHandlers {
   publish: (envelope: EventEnvelope) => Promise<void>;
   isConnected: () => boolean;
+  /** The bearer token publishers must present; null leaves the ingress open (a broker tested alone). */
+  publishToken: string | null;
 }
 
 /**
  * The broker's HTTP ingress (K_SINK): any path takes a POSTed CloudEvent, in binary or structured
- * mode, and answers 202 once RabbitMQ has confirmed it. `GET /health` tells whether RabbitMQ is there.
+ * mode, from a publisher that presents the publish token (else 401), and answers 202 once RabbitMQ
+ * has confirmed it. `GET /health` tells whether RabbitMQ is there.
  */
 export function createIngress(handlers: IngressHandlers): http.Server {
   const server = http.createServer((request, response) => {
@@ -36,6 +40,10 @@ async function handle(request: IncomingMessage, response: ServerResponse, handle
   if (request.method !== 'POST') {
     response.setHeader('allow', 'POST');
     return reply(response, 405, { message: 'POST a CloudEvent' });
+  }
+  if (handlers.publishToken !== null && !sameSecret(/^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1], handlers.publishToken)) {
+    request.resume();
+    return reply(response, 401, { message: "only the platform's functions may publish (Authorization: Bearer <publish token>)" });
   }
   const body = await readBody(request);
   if (body === undefined) return reply(response, 413, { message: `an event may not exceed ${MAX_EVENT_BYTES} bytes` });

@@ -1,6 +1,7 @@
 import type { Trigger } from '../trigger';
 import { env, envInt, rabbitmqUrl } from '../../functions/kit/config';
 import { log } from '../../functions/kit/log';
+import { publishCredential } from '../../functions/kit/credentials';
 import { startBroker, type RunningBroker } from './broker';
 import type { AmqpSource } from './topology';
 
@@ -13,7 +14,10 @@ export async function runBroker(
   resolveSubscriber: (trigger: Trigger) => string,
   sources: AmqpSource[] = [],
 ): Promise<RunningBroker> {
+  const publishToken = publishCredential();
+  if (!publishToken) throw new Error('PLATFORM_SECRET must be set: the ingress accepts only publishers that hold it');
   const broker = await startBroker({
+    publishToken,
     port: envInt('BROKER_PORT', 8090 + envInt('PORT_OFFSET', 0)),
     host: env('BROKER_HOST', '0.0.0.0'),
     rabbitmqUrl: rabbitmqUrl(),

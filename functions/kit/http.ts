@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, HttpError, tooLarge } from './errors';
 import { envInt } from './config';
+import { proxyCredential, sameSecret } from './credentials';
 
 const MAX_BODY_BYTES = envInt('MAX_BODY_BYTES', 1024 * 1024);
 
@@ -79,10 +80,20 @@ export async function sendStream(res: ServerResponse, status: number, chunks: As
   res.end();
 }
 
+/**
+ * The client's address: `X-Real-IP` when a trusted proxy (Nginx, the gateway) vouches for it with
+ * the proxy credential, else the connection's own address. Anyone else could name any address
+ * there and pick their own rate-limit key.
+ */
 export function clientIp(req: IncomingMessage): string {
   const realIp = req.headers['x-real-ip'];
-  if (typeof realIp === 'string' && realIp) return realIp;
-  const forwarded = req.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress || 'unknown';
+  if (typeof realIp === 'string' && realIp && fromTrustedProxy(req)) return realIp;
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+export const PROXY_TOKEN_HEADER = 'x-proxy-token';
+
+export function fromTrustedProxy(req: IncomingMessage): boolean {
+  const token = req.headers[PROXY_TOKEN_HEADER];
+  return typeof token === 'string' && sameSecret(token, proxyCredential());
 }

@@ -15,6 +15,9 @@ import { env } from './config';
 import { eventTablesMigration } from './events/schema';
 import { applyEvent, readCloudEvent } from './events/receiver';
 import { EVENTS_PATH, type EventDeclaration, type Subscription } from './events/declarations';
+import { deliveryCredential, sameSecret } from './credentials';
+import { canonicalTarget } from './paths';
+import { loggableUrl } from './redact';
 
 export interface ServiceDefinition {
   name: string;
@@ -59,13 +62,13 @@ const compiledRoute = (route: Route): CompiledRoute => ({
 export function createHttpFunction(service: ServiceDefinition): HttpFunction {
   // Models are defined now (no connection is opened): routes use model classes directly.
   void service.database?.models;
-  const router = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 });
+  const router = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 200 });
   const builtIns: Route[] = [
     { method: 'GET', path: '/health', summary: 'Health of the function and its database (readiness)', access: 'public', handler: () => health(service) },
     // Liveness must not depend on the database: a probe that failed with MySQL down would restart every function.
     { method: 'GET', path: '/live', summary: 'The process answers (liveness; does not touch the database)', access: 'public', handler: () => ({ status: 'alive', service: service.name }) },
     { method: 'GET', path: '/openapi.json', summary: "This service's OpenAPI document", access: 'public', handler: () => openApiDocument(service) },
-    eventReceiver(service),
+    ...eventReceivers(service),
   ];
   for (const route of [...builtIns, ...withPatchAliases(service.routes)]) {
     router.on(route.method, route.path, () => undefined, compiledRoute(route));
@@ -82,11 +85,11 @@ export function createHttpFunction(service: ServiceDefinition): HttpFunction {
       try {
         ready ??= prepareVerification();
         await ready;
-        const [path, search = ''] = (req.url ?? '/').split('?', 2);
+        const { path, search } = canonicalTarget(req.url ?? '/');
         const found = router.find(req.method as 'GET', path);
         if (!found) throw notFound(`No route for ${req.method} ${path}.`);
         const compiled = found.store as CompiledRoute;
-        const request = await buildRequest(req, compiled, found.params as Record<string, string>, search, requestId, token);
+        const request = await buildRequest(req, compiled, found.params as Record<string, string>, search.slice(1), requestId, token);
         const result = await retryOnDeadlock(() => compiled.route.handler(request));
         const answer: Reply = isReply(result) ? result : { status: 200, body: result };
         status = answer.status;
@@ -95,30 +98,43 @@ export function createHttpFunction(service: ServiceDefinition): HttpFunction {
       } catch (error) {
         const httpError = toHttpError(error);
         status = httpError.status;
-        if (status >= 500) log.error({ err: error, method: req.method, url: req.url }, 'request failed');
+        if (status >= 500) log.error({ err: error, method: req.method, url: loggableUrl(req.url ?? '') }, 'request failed');
         if (!res.headersSent) sendJson(res, status, errorBody(httpError, requestId), httpError.headers);
         else res.destroy();
       } finally {
         if (ACCESS_LOG) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          log.info({ method: req.method, url: req.url, status, duration_ms: Math.round(ms * 100) / 100 }, 'request');
+          log.info({ method: req.method, url: loggableUrl(req.url ?? ''), status, duration_ms: Math.round(ms * 100) / 100 }, 'request');
         }
       }
     });
   };
 }
 
-/** POST /events: CloudEvents from the broker, each applied once through the inbox. */
-function eventReceiver(service: ServiceDefinition): Route {
+/**
+ * POST /events/<credential>: CloudEvents from the broker, each applied once through the inbox.
+ * Only the broker knows the service's delivery credential: any other caller gets 401, before the
+ * body is read.
+ */
+function eventReceivers(service: ServiceDefinition): Route[] {
   const subscriptions = new Map((service.subscriptions ?? []).map((s) => [s.type, s]));
-  return {
-    method: 'POST', path: EVENTS_PATH, summary: 'CloudEvents delivered by the broker', access: 'public', hidden: true,
-    async handler({ raw, requestId, token }) {
-      const event = await readCloudEvent(raw);
-      const scope = { requestId: typeof event.requestid === 'string' ? event.requestid : requestId, token };
-      return runInScope(scope, () => applyEvent(service.database?.sequelize, subscriptions, event));
-    },
+  const expected = deliveryCredential(service.name);
+  if (!expected) log.warn({ service: service.name }, 'PLATFORM_SECRET is not set: every event delivery is refused');
+  const refuse = () => {
+    throw unauthorized('Events are accepted from the broker only.');
   };
+  return [
+    { method: 'POST', path: EVENTS_PATH, summary: 'CloudEvents delivered by the broker', access: 'public', hidden: true, handler: refuse },
+    {
+      method: 'POST', path: `${EVENTS_PATH}/:credential`, summary: 'CloudEvents delivered by the broker', access: 'public', hidden: true,
+      async handler({ raw, params, requestId }) {
+        if (!sameSecret(params.credential as string, expected)) refuse();
+        const event = await readCloudEvent(raw);
+        const scope = { requestId: typeof event.requestid === 'string' ? event.requestid : requestId };
+        return runInScope(scope, () => applyEvent(service.database?.sequelize, subscriptions, event));
+      },
+    },
+  ];
 }
 
 async function buildRequest(

@@ -8,6 +8,7 @@ import { db } from '../../functions/deliveries/database';
 import { LIFECYCLE_STATUSES, TRANSITIONS, type DeliveryStatus } from '../../functions/deliveries/lifecycle';
 import type { Call } from '../helpers/http';
 import { confirmedDelivery, deliver, freshId, orderConfirmed, outboxFor, serveDeliveries, tokens } from './helpers';
+import { eventsUrl } from '../helpers/events';
 
 const it = suite('deliveries: events, lifecycle, tracking, access');
 let url: string;
@@ -252,7 +253,7 @@ it('malformed requests are 4xx, never 5xx', async () => {
   assert.is((await call('GET', '/deliveries/0', { token: tokens.manager })).status, 422);
   assert.is((await call('GET', '/deliveries?per_page=0', { token: tokens.manager })).status, 422);
   assert.is((await call('POST', '/admin/deliveries', { token: tokens.manager, body: { order_id: -1, user_id: 'x', shipping_cost: '1.999', email: 'nope', estimated_delivery_date: 'tomorrow' } })).status, 422);
-  const notEvent = await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const notEvent = await fetch(await eventsUrl(url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   assert.is(notEvent.status, 400);
 });
 

@@ -155,8 +155,10 @@ test('infrastructure: MySQL 8.0 with the init script, RabbitMQ with its UI, MinI
   assert.is(env.GATEWAY_UPSTREAM, `gateway:${LOCAL_PORTS.gateway}`);
   const template = readFileSync(join(REPO_ROOT, 'gateway', 'nginx', 'default.conf.template'), 'utf8');
   const directives = template.split('\n').filter((line) => !line.trimStart().startsWith('#')).join('\n');
+  const nginxEnv = { ...env, ...envFile(join(DEPLOY, 'nginx.env.example')) };
+  assert.ok(services.nginx.env_file.includes('deploy/compose/nginx.env'));
   for (const [, variable] of directives.matchAll(/\$\{(\w+)\}/g)) {
-    assert.ok(env[variable], `nginx: ${variable} unset`);
+    assert.ok(nginxEnv[variable], `nginx: ${variable} unset`);
     assert.match(variable, new RegExp(env.NGINX_ENVSUBST_FILTER));
   }
 });
@@ -171,7 +173,7 @@ test('compose interpolates only its two knobs; the shell variables of commands a
 
 test('secrets: env files from committed examples, ignored by git; only auth mounts the private key', () => {
   const envFiles = new Set(Object.values(services).flatMap((s: any) => s.env_file ?? []));
-  assert.equal([...envFiles].sort(), ['deploy/compose/app.env', 'deploy/compose/infra.env']);
+  assert.equal([...envFiles].sort(), ['deploy/compose/app.env', 'deploy/compose/infra.env', 'deploy/compose/nginx.env']);
   for (const file of envFiles) {
     assert.ok(existsSync(join(REPO_ROOT, `${file}.example`)), `${file}.example`);
     const ignored = spawnSync('git', ['check-ignore', '-q', file], { cwd: REPO_ROOT });
@@ -230,13 +232,15 @@ function inTemporary<T>(run: (dir: string) => T): T {
 
 test('init-secrets.sh writes both env files, random and consistent, private, and keeps them on a second run', () => {
   inTemporary((dir) => {
-    for (const name of ['app', 'infra']) writeFileSync(join(dir, `${name}.env.example`), readFileSync(join(DEPLOY, `${name}.env.example`)));
+    for (const name of ['app', 'infra', 'nginx']) writeFileSync(join(dir, `${name}.env.example`), readFileSync(join(DEPLOY, `${name}.env.example`)));
     const first = spawnSync('bash', [join(DEPLOY, 'init-secrets.sh'), dir], { encoding: 'utf8' });
     assert.is(first.status, 0, first.stderr);
     const app = envFile(join(dir, 'app.env'));
     const infra = envFile(join(dir, 'infra.env'));
     assert.not.match(readFileSync(join(dir, 'app.env'), 'utf8') + readFileSync(join(dir, 'infra.env'), 'utf8'), /change-me-[a-z]/);
     assert.is(new URL(app.RABBITMQ_URL).password, infra.RABBITMQ_DEFAULT_PASS);
+    assert.is(envFile(join(dir, 'nginx.env')).NGINX_PROXY_TOKEN, app.PROXY_TOKEN, "Nginx vouches with the gateway's proxy token");
+    assert.match(app.PLATFORM_SECRET, /^[0-9a-f]{32}$/);
     assert.match(infra.MYSQL_ROOT_PASSWORD, /^[0-9a-f]{32}$/);
     assert.is.not(new URL(app.DATABASE_URL_AUTH).password, new URL(app.DATABASE_URL_ORDERS).password);
     assert.is(statSync(join(dir, 'app.env')).mode & 0o077, 0, 'readable by its owner only');

@@ -147,6 +147,7 @@ test.before(async () => {
     port: await freePort3xxxx(),
     rabbitmqUrl: RABBITMQ_URL,
     brokerName: BROKER,
+    publishToken: null,
     triggers,
     resolveSubscriber,
     sources: [{ queue: SOURCE_QUEUE, type: 'test.bridged', source: '/test/bridge' }],
@@ -164,6 +165,7 @@ test.after(async () => {
   await deleteTopology(channel, BROKER, triggers.map((t) => t.name), [SOURCE_QUEUE]);
   await deleteTopology(channel, PERF_BROKER, ['perf']);
   await deleteTopology(channel, SLOW_BROKER, ['slow']);
+  await deleteTopology(channel, `${BROKER}-guarded`, []);
   await connection.close();
   log.level = savedLevel;
 });
@@ -233,11 +235,35 @@ test('ingress: 400 for an invalid CloudEvent, 405 for GET, health', async () => 
   assert.equal(await health.json(), { status: 'ok', rabbitmq: 'up' });
 });
 
+test('ingress: only publishers that present the publish token are heard (401 otherwise, nothing published)', async () => {
+  const guarded = await startBroker({
+    port: await freePort3xxxx(),
+    rabbitmqUrl: RABBITMQ_URL,
+    brokerName: `${BROKER}-guarded`,
+    publishToken: 'the-publish-token',
+    triggers: [],
+    resolveSubscriber,
+    pingIntervalMs: 0,
+  });
+  try {
+    const event = { 'ce-specversion': '1.0', 'ce-id': `guarded-${Date.now()}`, 'ce-source': '/test', 'ce-type': 'test.guarded' };
+    for (const authorization of [undefined, 'Bearer wrong', 'the-publish-token', 'Basic the-publish-token']) {
+      const headers = { ...event, 'content-type': 'application/json', ...(authorization ? { authorization } : {}) };
+      assert.is((await fetch(guarded.url, { method: 'POST', headers, body: '{}' })).status, 401, String(authorization));
+    }
+    const headers = { ...event, 'content-type': 'application/json', authorization: 'Bearer the-publish-token' };
+    assert.is((await fetch(guarded.url, { method: 'POST', headers, body: '{}' })).status, 202);
+  } finally {
+    await guarded.stop();
+  }
+});
+
 test('ingress answers 503 while RabbitMQ is unreachable', async () => {
   const offline = await startBroker({
     port: await freePort3xxxx(),
     rabbitmqUrl: 'amqp://guest:guest@127.0.0.1:1',
     brokerName: `${BROKER}-offline`,
+    publishToken: null,
     triggers: [],
     resolveSubscriber,
     pingIntervalMs: 0,
@@ -328,6 +354,7 @@ test('a subscriber slower than the timeout fails its attempts', async () => {
     port: await freePort3xxxx(),
     rabbitmqUrl: RABBITMQ_URL,
     brokerName: SLOW_BROKER,
+    publishToken: null,
     triggers: [trigger('slow', { type: 'test.slow' }, { timeout: 'PT0.1S', retry: 1 }, 1, SLOW_BROKER)],
     resolveSubscriber: () => `http://127.0.0.1:${port}/`,
     pingIntervalMs: 0,
@@ -418,6 +445,7 @@ test('throughput: ingress to subscriber with pipelined confirms', async () => {
     port: await freePort3xxxx(),
     rabbitmqUrl: RABBITMQ_URL,
     brokerName: PERF_BROKER,
+    publishToken: null,
     triggers: [trigger('perf', { type: 'test.perf' }, {}, 100, PERF_BROKER)],
     resolveSubscriber,
     pingIntervalMs: 0,

@@ -9,6 +9,7 @@ import { createHttpFunction, migrationsOf } from '../../functions/kit/service';
 import { declareEvents } from '../../functions/kit/events/outbox';
 import { eventTestService, tally } from '../helpers/event-service';
 import { serveFunction } from '../helpers/serve';
+import { eventsUrl } from '../helpers/events';
 
 /** Receiving: what the broker's dispatcher sees when it POSTs events to a service. */
 const it = suite('inbox: each event applied once');
@@ -31,7 +32,7 @@ const added = (data: object, id = randomUUID()) =>
 
 async function deliver(event: CloudEvent<unknown>, mode: 'binary' | 'structured' = 'binary') {
   const message = mode === 'binary' ? HTTP.binary(event) : HTTP.structured(event);
-  const res = await fetch(`${url}/events`, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
+  const res = await fetch(await eventsUrl(url), { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
   return { status: res.status, headers: res.headers, body: (await res.json().catch(() => undefined)) as any };
 }
 
@@ -90,11 +91,24 @@ it('a handler may answer with a reply event, in binary mode', async () => {
 });
 
 it('a body that is not a CloudEvent is a 400; an unsubscribed type is acknowledged and ignored', async () => {
-  const bad = await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"hello":1}' });
+  const bad = await fetch(await eventsUrl(url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"hello":1}' });
   assert.is(bad.status, 400);
   const other = new CloudEvent({ type: 'ecommerce.nobody.thing.happened', source: '/nobody', data: {} });
   const answer = await deliver(other);
   assert.equal([answer.status, answer.body.status], [200, 'ignored']);
+});
+
+it('only the broker delivers: without its credential an event is refused (401) and not applied', async () => {
+  const name = `t-${randomUUID()}`;
+  const message = HTTP.binary(added({ name, amount: 7 }));
+  const forged = [`${url}/events`, `${url}/events/`, `${url}/events/not-the-credential`, `${url}//events`, `${url}/%65vents/x`];
+  for (const target of forged) {
+    const res = await fetch(target, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string });
+    assert.is(res.status, 401, target);
+  }
+  const otherService = (await eventsUrl(url)).replace(/[^/]+$/, (credential) => credential.split('').reverse().join(''));
+  assert.is((await fetch(otherService, { method: 'POST', headers: message.headers as Record<string, string>, body: message.body as string })).status, 401);
+  assert.is(await tally(service.db, name), undefined, 'nothing applied');
 });
 
 it.run();

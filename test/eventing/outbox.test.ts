@@ -8,8 +8,9 @@ import { migrateAndSeed } from '../../functions/kit/db';
 import { createHttpFunction, migrationsOf } from '../../functions/kit/service';
 import { declareEvents, emit } from '../../functions/kit/events/outbox';
 import { startBroker, type RunningBroker } from '../../eventing/broker';
+import { publishCredential } from '../../functions/kit/credentials';
 import { deleteTopology } from '../../eventing/broker/topology';
-import { triggersOf } from '../../eventing/triggers';
+import { deliveryPath, triggersOf } from '../../eventing/triggers';
 import { eventTestService, outboxRows, tally } from '../helpers/event-service';
 import { serveFunction } from '../helpers/serve';
 import { client, type Call } from '../helpers/http';
@@ -32,10 +33,11 @@ it.before(async () => {
   call = client(served.url);
   broker = await startBroker({
     port: 0,
+    publishToken: publishCredential()!,
     rabbitmqUrl: process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     brokerName,
     triggers: triggersOf([service]).map((t) => ({ ...t, broker: brokerName, delivery: { ...t.delivery, backoffDelay: 'PT0.05S' } })),
-    resolveSubscriber: (t) => `${served.url}${t.subscriber.path}`,
+    resolveSubscriber: (t) => `${served.url}${deliveryPath(t)}`,
     pingIntervalMs: 500,
   });
   process.env.K_SINK = broker.url;

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signToken } from '../../functions/kit/jwt';
+import { proxyCredential } from '../../functions/kit/credentials';
 import { client, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
 
@@ -63,7 +64,8 @@ it.after(async () => {
   process.env = savedEnv; // later suites start the platform from this environment
 });
 
-const fromIp = (ip: string) => ({ 'x-real-ip': ip });
+/** A client address as Nginx vouches for it: X-Real-IP with the proxy credential. */
+const fromIp = (ip: string) => ({ 'x-real-ip': ip, 'x-proxy-token': proxyCredential()! });
 
 it('forwards method, path, query, body and headers; strips the prefix; answers what the service answered', async () => {
   const token = signToken({ id: 3, email: 'a@example.com', roles: [], permissions: [] }).token;
@@ -87,8 +89,40 @@ it('a bad token is refused before forwarding (401); login ignores a stale one', 
   assert.equal([login.status, login.body.url], [207, '/login']);
 });
 
-it('events cannot be posted to a service through the gateway', async () => {
-  assert.is((await call('POST', '/api/v1/products/events', { body: {}, headers: fromIp('10.0.0.3') })).status, 404);
+it('X-Real-IP without the proxy credential is not believed: the connection address is the client', async () => {
+  for (const headers of [{ 'x-real-ip': '10.6.6.6' }, { 'x-real-ip': '10.6.6.6', 'x-proxy-token': 'guessed' }] as Record<string, string>[]) {
+    const res = await call('GET', '/api/v1/products/products', { headers });
+    assert.is(res.body.headers['x-real-ip'], '127.0.0.1');
+    assert.is(res.body.headers['x-forwarded-for'], '127.0.0.1');
+    assert.is(res.body.headers['x-proxy-token'], proxyCredential(), 'the gateway vouches for the address it computed');
+  }
+});
+
+it('events cannot be posted to a service through the gateway, however the path is spelled', async () => {
+  const spellings = [
+    '/api/v1/products/events', '/api/v1/products/events/x', '/api/v1/products//events', '/api/v1/products/events/',
+    '/api/v1/products/%65vents', '/api/v1/products/%65%76%65%6E%74%73/x', '/api/v1/products/./events', '/api/v1/products/x/../events',
+    '/api/products//events', '/v1/products//events', '/products//events', '//products/events', '/api//v1/products/events',
+    '/api/v1/products/orders/../../products/events',
+  ];
+  for (const path of spellings) {
+    const res = await call('POST', path, { body: {}, headers: { 'ce-type': 'x', ...fromIp('10.0.0.3') } });
+    assert.is(res.status, 404, path);
+  }
+  for (const path of ['/api/v1/products/%2e%2e/events', '/api/v1/products%2fevents', '/api/v1/products/%5cevents', '/api/v1/products/..%2fevents', '/api/v1/products/\\events', '/..//products/events', '/api/v1/products/%zz']) {
+    const res = await call('POST', path, { body: {}, headers: fromIp('10.0.0.3') });
+    assert.is(res.status, 400, path);
+    assert.type(res.body.message, 'string');
+  }
+});
+
+it('every spelling of a sensitive route spends the sensitive budget', async () => {
+  const spellings = ['/api/v1/auth/login', '/api/v1/auth//login', '/api/v1/auth/%6Cogin', '/api/v1/auth/./login/'];
+  const statuses: number[] = [];
+  for (const path of spellings) statuses.push((await call('POST', path, { body: {}, headers: fromIp('10.7.7.8') })).status);
+  assert.equal(statuses, [207, 207, 207, 429]);
+  const forwarded = await call('POST', '/api/v1/auth//login?next=1', { body: {}, headers: fromIp('10.7.7.9') });
+  assert.is(forwarded.body.url, '/login?next=1', 'the service gets the canonical path');
 });
 
 it('a service too slow answers 504 within its timeout', async () => {
@@ -132,7 +166,8 @@ it('sensitive routes have a tighter per-IP budget', async () => {
 
 it("anonymous writes of contacts (contact form, public subscribe and unsubscribe) count as sensitive; staff routes do not", async () => {
   const { sensitiveBudget } = await import('../../gateway/limits');
-  for (const path of ['/contact', '/public/subscribe', '/public/unsubscribe/', '/contact?x=1']) assert.is(sensitiveBudget('contacts', 'POST', path), 'contacts', path);
+  for (const path of ['/contact', '/public/subscribe', '/public/unsubscribe']) assert.is(sensitiveBudget('contacts', 'POST', path), 'contacts', path);
+  assert.is(sensitiveBudget('baskets', 'POST', '/promo-codes/validate'), 'baskets', 'promo codes cannot be guessed at the general rate');
   for (const [method, path] of [['POST', '/contacts'], ['GET', '/contact'], ['POST', '/public/track/1/opened']]) assert.is(sensitiveBudget('contacts', method, path), undefined, `${method} ${path}`);
 });
 

@@ -14,6 +14,7 @@ export const TEST_ENV: Record<string, string> = {
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   ADMIN_EMAIL: 'admin@test.local',
   ADMIN_PASSWORD: 'admin-password-1',
+  PLATFORM_SECRET: 'test-platform-secret',
   ...ensureDevKeys(),
 };
 

@@ -21,7 +21,8 @@ export interface CallOptions {
  */
 export function client(base: string, localAddress?: string) {
   return function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<Answer<T>> {
-    const url = new URL(path, base);
+    // The target goes out exactly as written (`//x`, `%65`, `..` included): tests of path spellings need that.
+    const { hostname, port } = new URL(base);
     const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (payload !== undefined) headers['content-type'] ??= 'application/json';
@@ -29,7 +30,7 @@ export function client(base: string, localAddress?: string) {
     if (payload !== undefined) headers['content-length'] ??= String(Buffer.byteLength(payload));
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     return new Promise((resolve, reject) => {
-      const req = httpRequest(url, { method, headers, localAddress }, (res) => {
+      const req = httpRequest({ hostname, port, path, method, headers, localAddress }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {

@@ -5,6 +5,7 @@ import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { env } from '../config';
 import { log } from '../log';
 import { runOutsideScope } from '../context';
+import { publishCredential } from '../credentials';
 
 export interface OutboxRow {
   id: string;
@@ -51,9 +52,10 @@ export function sendToSink(sink: string, row: OutboxRow): Promise<void> {
   const message = HTTP.binary(event);
   const body = typeof message.body === 'string' ? message.body : JSON.stringify(message.body);
   const url = new URL(sink);
+  const token = publishCredential();
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : request;
-    const req = send(url, { method: 'POST', agent: url.protocol === 'https:' ? undefined : agent, headers: { ...message.headers, 'content-length': String(Buffer.byteLength(body)) } as OutgoingHttpHeaders }, (res) => {
+    const req = send(url, { method: 'POST', agent: url.protocol === 'https:' ? undefined : agent, headers: { ...message.headers, 'content-length': String(Buffer.byteLength(body)), ...(token ? { authorization: `Bearer ${token}` } : {}) } as OutgoingHttpHeaders }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;
       if (status >= 200 && status < 300) resolve();
