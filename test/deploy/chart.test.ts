@@ -1,7 +1,8 @@
 /**
- * The Helm chart, checked without helm or a cluster: values.yaml against values.schema.json, the
- * templates rendered from the values (test/deploy/helm-template.ts), every manifest against its
- * kind's schema and fields, and the chart against the code (functions, Triggers, ports, Nginx).
+ * The Helm chart, checked without a cluster: values.yaml against values.schema.json, `helm lint
+ * --strict`, the templates rendered by the real `helm template` (test/deploy/helm-template.ts),
+ * every manifest against its kind's schema and fields, and the chart against the code (functions,
+ * Triggers, ports, Nginx).
  */
 import '../helpers/env';
 import { test } from 'uvu';
@@ -13,7 +14,7 @@ import { FUNCTION_NAMES } from '../../functions/catalog';
 import { PING_EVENT_TYPE, EVENTS_PATH } from '../../functions/kit/events/declarations';
 import { platformTriggers } from '../../eventing/triggers';
 import { REPO_ROOT } from '../../scripts/local-env';
-import { CHART_DIR, chartValues, renderChart, type Manifest, type Rendered } from './chart';
+import { CHART_DIR, chartValues, lintChart, renderChart, type Manifest, type Rendered } from './chart';
 import { schemaErrors, unknownFieldErrors } from './kubernetes';
 import { mergeValues } from './helm-template';
 
@@ -74,6 +75,13 @@ test('values.yaml validates against values.schema.json, and the schema refuses w
     ['an unknown top-level key', { replicas: 3 }],
   ];
   for (const [what, overrides] of refused) assert.ok(valuesErrors(mergeValues(chartValues(), overrides)).length > 0, `accepted ${what}`);
+});
+
+test('helm lint --strict finds nothing to say but the missing icon, with every variant of the values', () => {
+  for (const [name, overrides] of Object.entries(VARIANTS)) {
+    const findings = lintChart(overrides).split('\n').filter((line) => /^\[(INFO|WARNING|ERROR)\]/.test(line));
+    assert.equal(findings, ['[INFO] Chart.yaml: icon is recommended'], name);
+  }
 });
 
 test('every rendered manifest validates against the JSON Schema of its kind', async () => {

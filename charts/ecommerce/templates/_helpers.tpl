@@ -1,6 +1,6 @@
 {{/*
-Names and labels shared by every template. Kept to plain Go-template/Sprig that the tests'
-renderer (test/deploy/helm-template.ts) also understands.
+Names, labels and values shared by every template. The tests render the chart with the real
+`helm template` (test/deploy/helm-template.ts).
 */}}
 
 {{/* The chart's name, as a DNS label. */}}
