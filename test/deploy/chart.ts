@@ -28,10 +28,11 @@ export interface Rendered {
 
 /**
  * Renders the chart with the real `helm template` (helm-template.ts), values.yaml plus `overrides`
- * as one more -f file. NOTES.txt, which `helm template` leaves out, is rendered too: in a copy of
- * the chart, as the template of a one-key document.
+ * as one more -f file, and `helmArgs` (e.g. `--dry-run=server` for `lookup`). NOTES.txt, which
+ * `helm template` leaves out, is rendered too: in a copy of the chart, as the template of a
+ * one-key document.
  */
-export function renderChart(overrides: Record<string, unknown> = {}, release: { name?: string; namespace?: string } = {}): Rendered {
+export function renderChart(overrides: Record<string, unknown> = {}, release: { name?: string; namespace?: string } = {}, helmArgs: string[] = []): Rendered {
   const values = mergeValues(chartValues(), overrides);
   const copy = mkdtempSync(join(tmpdir(), 'ecommerce-chart-'));
   try {
@@ -39,7 +40,7 @@ export function renderChart(overrides: Record<string, unknown> = {}, release: { 
     const notes = readFileSync(join(CHART_DIR, 'templates', 'NOTES.txt'), 'utf8');
     writeFileSync(join(copy, 'templates', NOTES_DOCUMENT), `{{- define "test.notes" }}${notes}{{ end -}}\nnotes: {{ include "test.notes" . | toJson }}\n`);
     writeFileSync(join(copy, 'test-values.json'), JSON.stringify(overrides));
-    const output = helm(['template', release.name ?? 'ecommerce', copy, '--namespace', release.namespace ?? 'shop', '-f', join(copy, 'test-values.json')]);
+    const output = helm(['template', release.name ?? 'ecommerce', copy, '--namespace', release.namespace ?? 'shop', '-f', join(copy, 'test-values.json'), ...helmArgs]);
     const manifests: Manifest[] = [];
     const sources: string[] = [];
     let renderedNotes = '';

@@ -93,3 +93,36 @@ SMTP_PORT: {{ $c.smtp.port | toString | quote }}
       name: {{ .secret }}
       key: {{ .key }}
 {{- end }}
+
+{{/* The Secret that holds the release's events secret. */}}
+{{- define "ecommerce.eventsSecretName" -}}
+{{- printf "%s-events" (include "ecommerce.fullname" .) -}}
+{{- end }}
+
+{{/*
+The release's events secret: events.secret when set, else the one already in the cluster (an
+upgrade keeps it), else 48 random characters. Helm evaluates randAlphaNum anew at every call, so
+the first call stores the value in .Values.events (one map for every template of a render) and
+every later call, from any template, returns that one.
+*/}}
+{{- define "ecommerce.eventsSecret" -}}
+{{- $events := .Values.events -}}
+{{- if not $events.resolvedSecret -}}
+{{- $value := $events.secret -}}
+{{- if not $value -}}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "ecommerce.eventsSecretName" .) -}}
+{{- $value = dig "data" "secret" "" $existing | b64dec -}}
+{{- end -}}
+{{- $_ := set $events "resolvedSecret" ($value | default (randAlphaNum 48)) -}}
+{{- end -}}
+{{- $events.resolvedSecret -}}
+{{- end }}
+
+{{/*
+The credential the broker presents to a function, in the Trigger's URI (/events/<credential>):
+(list $ "<function>") → hex SHA-256 of "<secret>:deliver:<function>". The function computes the
+same from EVENTS_SECRET; the secret itself never leaves the Secret.
+*/}}
+{{- define "ecommerce.deliveryCredential" -}}
+{{- printf "%s:deliver:%s" (include "ecommerce.eventsSecret" (index . 0)) (index . 1) | sha256sum -}}
+{{- end }}
