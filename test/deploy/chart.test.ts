@@ -1,25 +1,32 @@
 /**
- * The Helm chart, checked without helm or a cluster: values.yaml against values.schema.json, the
- * templates rendered from the values (test/deploy/helm-template.ts), every manifest against its
- * kind's schema and fields, and the chart against the code (functions, Triggers, ports, Nginx).
+ * The Helm chart, checked without a cluster: values.yaml against values.schema.json, `helm lint
+ * --strict`, the templates rendered by the real `helm template` (test/deploy/helm-template.ts),
+ * every manifest against its kind's schema and fields, and the chart against the code (functions,
+ * Triggers, ports, Nginx).
  */
 import '../helpers/env';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import Ajv from 'ajv';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { FUNCTION_NAMES } from '../../functions/catalog';
 import { PING_EVENT_TYPE, EVENTS_PATH } from '../../functions/kit/events/declarations';
 import { platformTriggers } from '../../eventing/triggers';
 import { REPO_ROOT } from '../../scripts/local-env';
-import { CHART_DIR, chartValues, renderChart, type Manifest, type Rendered } from './chart';
+import { CHART_DIR, chartValues, lintChart, renderChart, type Manifest, type Rendered } from './chart';
 import { schemaErrors, unknownFieldErrors } from './kubernetes';
 import { mergeValues } from './helm-template';
 
 const schema = JSON.parse(readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8'));
 const validateValues = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
 const valuesErrors = (values: unknown) => (validateValues(values) ? [] : (validateValues.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+
+/** An platform secret given at install (`--set platform.secret=...`). */
+const GIVEN_SECRET = 'a-given-events-secret-of-40-characters-x';
 
 /** Values other than the defaults, so that every branch of the templates is rendered and checked. */
 const VARIANTS: Record<string, Record<string, unknown>> = {
@@ -28,7 +35,9 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     image: { tag: 'abc@sha256:0123' },
     imagePullSecrets: [{ name: 'registry' }],
     serviceAccountName: 'ecommerce',
-    broker: { connectionSecret: 'rabbitmq-admin', delivery: { retry: 3, backoffPolicy: 'linear', backoffDelay: 'PT1S' } },
+    broker: { name: 'events', connectionSecret: 'rabbitmq-admin', delivery: { retry: 3, backoffPolicy: 'linear', backoffDelay: 'PT1S' } },
+    platform: { secret: GIVEN_SECRET },
+    networkPolicy: { allowNamespaces: ['knative-eventing', 'eventing-extra'], extraFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] },
     functionDefaults: { minScale: 1, scaleDownDelay: '5m' },
     functions: { gateway: { minScale: 2, maxScale: 20, clusterLocal: false }, orders: { minScale: 0, env: { FEATURE_X: true } } },
     config: { redisKeyPrefix: 'shop:', extra: { SOME_FLAG: 'on' } },
@@ -39,6 +48,7 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     broker: { create: false },
     ping: { enabled: false },
     sinkBinding: { enabled: false },
+    networkPolicy: { enabled: false, allowNamespaces: [] },
     migrations: { enabled: false },
     nginx: { enabled: false },
     functions: { questions: { enabled: false } },
@@ -71,9 +81,19 @@ test('values.yaml validates against values.schema.json, and the schema refuses w
     ['a Redis URL with a password', { config: { redisUrl: 'redis://:secret@redis:6379' } }],
     ['no database Secret', { secrets: { database: { existingSecret: '' } } }],
     ['a bad schedule', { ping: { schedule: 'every minute' } }],
+    ['a short platform secret', { platform: { secret: 'guessable' } }],
+    ['an platform secret with a space', { platform: { secret: 'x'.repeat(20) + ' ' + 'y'.repeat(20) } }],
+    ['a NetworkPolicy peer with an unknown field', { networkPolicy: { extraFrom: [{ podSelecter: {} }] } }],
     ['an unknown top-level key', { replicas: 3 }],
   ];
   for (const [what, overrides] of refused) assert.ok(valuesErrors(mergeValues(chartValues(), overrides)).length > 0, `accepted ${what}`);
+});
+
+test('helm lint --strict finds nothing to say but the missing icon, with every variant of the values', () => {
+  for (const [name, overrides] of Object.entries(VARIANTS)) {
+    const findings = lintChart(overrides).split('\n').filter((line) => /^\[(INFO|WARNING|ERROR)\]/.test(line));
+    assert.equal(findings, ['[INFO] Chart.yaml: icon is recommended'], name);
+  }
 });
 
 test('every rendered manifest validates against the JSON Schema of its kind', async () => {
@@ -160,7 +180,7 @@ test('per-function overrides win key by key, including 0 and false over a non-ze
 });
 
 test('secrets are referenced, never embedded: each function gets only its own database URL; only auth the private key', () => {
-  for (const r of Object.values(rendered)) assert.not.ok(r.manifests.some((m) => m.kind === 'Secret'), 'the chart creates no Secret');
+  for (const r of Object.values(rendered)) assert.equal(byKind(r, 'v1', 'Secret').map((m) => m.metadata.name), ['ecommerce-platform'], 'the chart creates only the platform Secret');
   for (const service of knativeServices(defaults)) {
     const name = service.metadata.name;
     const env = containerOf(service).env as Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>;
@@ -185,9 +205,10 @@ test("the chart's Triggers are the code's subscriptions (platformTriggers), and 
   const local = platformTriggers();
   assert.ok(local.length > 0);
   const key = (name: string, type: unknown, service: string, path: string) => `${name} ${type} → ${service}${path}`;
+  const secret = platformSecret(defaults);
   assert.equal(
     triggers.map((t) => key(t.metadata.name, t.spec.filter.attributes.type, t.spec.subscriber.ref.name, t.spec.subscriber.uri)).sort(),
-    local.map((t) => key(t.name, t.filter.type, t.subscriber.service, t.subscriber.path)).sort(),
+    local.map((t) => key(t.name, t.filter.type, t.subscriber.service, `${t.subscriber.path}/${deliveryCredential(secret, t.subscriber.service)}`)).sort(),
   );
   const functions = new Set(knativeServices(defaults).map((s) => s.metadata.name));
   const broker = one(defaults, 'eventing.knative.dev/v1', 'Broker');
@@ -195,8 +216,128 @@ test("the chart's Triggers are the code's subscriptions (platformTriggers), and 
     assert.is(trigger.spec.broker, broker.metadata.name);
     assert.equal(trigger.spec.subscriber.ref, { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: trigger.spec.subscriber.ref.name });
     assert.ok(functions.has(trigger.spec.subscriber.ref.name), `${trigger.metadata.name}: no function ${trigger.spec.subscriber.ref.name}`);
-    assert.is(trigger.spec.subscriber.uri, EVENTS_PATH);
+    assert.ok(trigger.spec.subscriber.uri.startsWith(`${EVENTS_PATH}/`));
   }
+});
+
+/** The platform secret a render holds in its Secret. */
+function platformSecret(r: Rendered): string {
+  const secret = r.manifests.find((m) => m.apiVersion === 'v1' && m.kind === 'Secret' && m.metadata.name === 'ecommerce-platform')!;
+  return Buffer.from(secret.data!.secret, 'base64').toString('utf8');
+}
+
+/** What a function accepts at POST /events/<credential>: hex SHA-256 of "<secret>:deliver:<service>". */
+const deliveryCredential = (secret: string, service: string) => createHash('sha256').update(`${secret}:deliver:${service}`).digest('hex');
+
+test('proof of origin: one platform secret per release, PLATFORM_SECRET of every function, and each Trigger delivers with its subscriber\'s credential', () => {
+  const given = rendered['ingress, connection secret, optional secrets, overrides'];
+  assert.is(platformSecret(given), GIVEN_SECRET);
+  // Without platform.secret: 48 random characters, a new value at each install (lookup finds no Secret)...
+  assert.match(platformSecret(defaults), /^[A-Za-z0-9]{48}$/);
+  assert.is.not(platformSecret(renderChart()), platformSecret(defaults));
+  for (const [variant, r] of Object.entries(rendered)) {
+    // ...but one value within a render, though Helm evaluates randAlphaNum at every call: the
+    // Secret, every function's checksum annotation and every Trigger's credential agree.
+    const secret = platformSecret(r);
+    const checksum = createHash('sha256').update(secret).digest('hex');
+    for (const service of knativeServices(r)) {
+      const env = containerOf(service).env as Array<{ name: string; valueFrom?: unknown }>;
+      assert.equal(env.find((e) => e.name === 'PLATFORM_SECRET'), { name: 'PLATFORM_SECRET', valueFrom: { secretKeyRef: { name: 'ecommerce-platform', key: 'secret' } } }, `${variant}: ${service.metadata.name}`);
+      assert.is(service.spec.template.metadata.annotations['checksum/platform-secret'], checksum, `${variant}: ${service.metadata.name} restarts when the secret changes`);
+    }
+    const triggers = byKind(r, 'eventing.knative.dev/v1', 'Trigger');
+    assert.ok(triggers.length > 0);
+    for (const trigger of triggers) {
+      const service = trigger.spec.subscriber.ref.name;
+      assert.is(trigger.spec.subscriber.uri, `${EVENTS_PATH}/${deliveryCredential(secret, service)}`, `${variant}: ${trigger.metadata.name}`);
+    }
+  }
+  // A credential is per function: one service's Trigger URI opens no other service's /events.
+  const uris = byKind(defaults, 'eventing.knative.dev/v1', 'Trigger').map((t) => [t.spec.subscriber.ref.name, t.spec.subscriber.uri]);
+  assert.is(new Set(uris.map(([, uri]) => uri)).size, new Set(uris.map(([service]) => service)).size);
+  // The secret itself appears in the Secret only, never in a manifest anyone reading Triggers or Services sees.
+  for (const [index, manifest] of given.manifests.entries()) {
+    if (manifest.kind !== 'Secret') assert.not.ok(JSON.stringify(manifest).includes(GIVEN_SECRET), `${given.sources[index]}`);
+  }
+});
+
+/**
+ * A stand-in for the Kubernetes API server, answering the two requests helm's `lookup` makes (the
+ * core group's discovery, then GET of one object) from `objects` (by path), 404 otherwise. In a
+ * worker thread: helm runs synchronously in this one. `run` gets a kubeconfig that points at it.
+ */
+async function withKubernetesApi<T>(objects: Record<string, unknown>, run: (kubeconfig: string) => T): Promise<T> {
+  const server = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+    const server = require('node:http').createServer((req, res) => {
+      const path = req.url.split('?')[0];
+      const reply = (status, body) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+      if (path === '/api/v1') return reply(200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'v1', resources: [{ name: 'secrets', singularName: 'secret', namespaced: true, kind: 'Secret', verbs: ['get'] }] });
+      if (workerData[path]) return reply(200, workerData[path]);
+      reply(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 });
+    });
+    server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));`,
+    { eval: true, workerData: objects },
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'ecommerce-kube-'));
+  try {
+    const port = await new Promise<number>((resolve, reject) => server.once('message', resolve).once('error', reject));
+    const kubeconfig = join(dir, 'config');
+    writeFileSync(kubeconfig, JSON.stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'test',
+      clusters: [{ name: 'test', cluster: { server: `http://127.0.0.1:${port}` } }],
+      contexts: [{ name: 'test', context: { cluster: 'test', user: 'test' } }],
+      users: [{ name: 'test', user: {} }],
+    }));
+    return run(kubeconfig);
+  } finally {
+    await server.terminate();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('an upgrade keeps the platform secret already in the cluster (helm lookup), unless platform.secret is given', async () => {
+  const kept = 'the-secret-of-the-installed-release-0123456789';
+  const installed = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ecommerce-platform', namespace: 'shop' }, data: { secret: Buffer.from(kept).toString('base64') } };
+  await withKubernetesApi({ '/api/v1/namespaces/shop/secrets/ecommerce-platform': installed }, (kubeconfig) => {
+    const upgrade = renderChart({}, {}, ['--dry-run=server', '--kubeconfig', kubeconfig]);
+    assert.is(platformSecret(upgrade), kept);
+    for (const trigger of byKind(upgrade, 'eventing.knative.dev/v1', 'Trigger')) {
+      assert.is(trigger.spec.subscriber.uri, `${EVENTS_PATH}/${deliveryCredential(kept, trigger.spec.subscriber.ref.name)}`, trigger.metadata.name);
+    }
+    assert.is(platformSecret(renderChart({ platform: { secret: GIVEN_SECRET } }, {}, ['--dry-run=server', '--kubeconfig', kubeconfig])), GIVEN_SECRET);
+  });
+  // Another release's namespace has no such Secret: a new one is made.
+  await withKubernetesApi({}, (kubeconfig) => assert.match(platformSecret(renderChart({}, {}, ['--dry-run=server', '--kubeconfig', kubeconfig])), /^[A-Za-z0-9]{48}$/));
+});
+
+test('only the platform publishes to the broker: a NetworkPolicy admits to its ingress pods the functions, its dispatchers and knative-eventing', () => {
+  const matches = (selector: { matchLabels: Record<string, string> }, labels: Record<string, string> = {}) =>
+    Object.entries(selector.matchLabels).every(([key, value]) => labels[key] === value);
+  for (const [variant, brokerName] of [['defaults', 'default'], ['ingress, connection secret, optional secrets, overrides', 'events']]) {
+    const r = rendered[variant];
+    const policy = one(r, 'networking.k8s.io/v1', 'NetworkPolicy');
+    // eventing-rabbitmq's <broker>-broker-ingress pods carry these labels (IngressLabels).
+    assert.equal(policy.spec.podSelector, { matchLabels: { 'eventing.knative.dev/broker': brokerName, 'eventing.knative.dev/brokerRole': 'ingress' } }, variant);
+    assert.equal(policy.spec.policyTypes, ['Ingress']);
+    assert.is(policy.spec.ingress.length, 1);
+    const peers = policy.spec.ingress[0].from as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const podPeers = peers.filter((p) => p.podSelector && !p.namespaceSelector);
+    // Every function's pods are admitted, by the labels of its pod template...
+    for (const service of knativeServices(r)) {
+      assert.ok(podPeers.some((p) => matches(p.podSelector, service.spec.template.metadata.labels)), `${variant}: ${service.metadata.name} may publish`);
+    }
+    // ...and the broker's dispatchers (reply events), but not Nginx or the migration Job.
+    assert.ok(podPeers.some((p) => matches(p.podSelector, { 'eventing.knative.dev/broker': brokerName, 'eventing.knative.dev/brokerRole': 'dispatcher' })));
+    assert.not.ok(podPeers.some((p) => matches(p.podSelector, { 'eventing.knative.dev/broker': brokerName, 'eventing.knative.dev/brokerRole': 'ingress' })));
+    for (const m of r.manifests.filter((m) => m.kind === 'Deployment' || m.kind === 'Job')) {
+      assert.not.ok(podPeers.some((p) => matches(p.podSelector, m.spec.template.metadata.labels)), `${variant}: ${m.kind} ${m.metadata.name} may not publish`);
+    }
+    const namespaces = peers.filter((p) => p.namespaceSelector?.matchExpressions);
+    assert.equal(namespaces, [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: variant === 'defaults' ? ['knative-eventing'] : ['knative-eventing', 'eventing-extra'] }] } }]);
+    assert.is(peers.length, variant === 'defaults' ? 3 : 4, 'nothing else is admitted');
+  }
+  assert.equal(byKind(rendered['everything optional off'], 'networking.k8s.io/v1', 'NetworkPolicy'), []);
 });
 
 test('the RabbitMQ broker: class RabbitMQBroker, its RabbitmqBrokerConfig with quorum queues and a cluster reference', () => {
@@ -260,11 +401,16 @@ test("Nginx: the chart's copy of the configuration is gateway/nginx's, with Knat
   assert.is(conf.trimEnd(), original.trimEnd().replace('proxy_set_header Host $host;', 'proxy_set_header Host gateway.shop.svc.cluster.local;\n    proxy_set_header X-Forwarded-Host $host;'));
   const deployment = one(defaults, 'apps/v1', 'Deployment');
   const container = deployment.spec.template.spec.containers[0];
-  const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+  const env = Object.fromEntries(container.env.map((e: { name: string; value?: string; valueFrom?: object }) => [e.name, e.value ?? e.valueFrom]));
   // Every ${VAR} of the template has a value, and the filter lets exactly those through.
   const directives = original.split('\n').filter((line) => !line.trimStart().startsWith('#')).join('\n');
   const variables = [...new Set([...directives.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))].sort();
-  assert.equal(variables, ['GATEWAY_UPSTREAM', 'NGINX_ACCESS_LOG', 'NGINX_MAX_BODY', 'NGINX_PORT']);
+  assert.equal(variables, ['GATEWAY_UPSTREAM', 'NGINX_ACCESS_LOG', 'NGINX_MAX_BODY', 'NGINX_PORT', 'NGINX_PROXY_TOKEN']);
+  // Nginx vouches for X-Real-IP with what the gateway derives from PLATFORM_SECRET.
+  assert.equal(env.NGINX_PROXY_TOKEN, { secretKeyRef: { name: 'ecommerce-platform', key: 'nginx-proxy-token' } });
+  const secret = defaults.manifests.find((m) => m.kind === 'Secret' && m.metadata.name === 'ecommerce-platform')!;
+  const proxyToken = createHash('sha256').update(`${platformSecret(defaults)}:proxy`).digest('hex');
+  assert.is(Buffer.from(secret.data!['nginx-proxy-token'], 'base64').toString('utf8'), proxyToken);
   for (const variable of variables) {
     assert.ok(env[variable], variable);
     assert.match(variable, new RegExp(env.NGINX_ENVSUBST_FILTER));
@@ -285,6 +431,9 @@ test('NOTES.txt tells what was deployed and how to reach it', () => {
   assert.ok(defaults.notes.includes('kubectl -n shop port-forward svc/ecommerce-nginx 8080:80'));
   assert.ok(defaults.notes.includes('kn trigger list -n shop'));
   assert.ok(rendered['ingress, connection secret, optional secrets, overrides'].notes.includes('https://shop.example.com/api/docs'));
+  assert.ok(defaults.notes.includes('Secret ecommerce-platform'));
+  assert.ok(defaults.notes.includes('NetworkPolicy ecommerce-broker-ingress: only the functions, the broker\'s dispatchers and the namespace(s) knative-eventing may publish'));
+  assert.ok(rendered['everything optional off'].notes.includes('No NetworkPolicy'));
   assert.not.match(defaults.notes, /<no value>|\{\{/);
 });
 

@@ -195,6 +195,13 @@ test('secrets: env files from committed examples, ignored by git; only auth moun
   }
 });
 
+test('proof of origin: the broker and every function share PLATFORM_SECRET from app.env, never from the committed file', () => {
+  for (const name of ['broker', ...functionServices.map(([n]) => n)]) {
+    assert.ok(services[name].env_file.includes('deploy/compose/app.env'), `${name} reads app.env`);
+    assert.not.ok('PLATFORM_SECRET' in services[name].environment, `${name}: PLATFORM_SECRET in docker-compose.yml would be the same everywhere`);
+  }
+});
+
 test('app.env.example: one database and user per service, accounts consistent with infra.env.example', () => {
   const app = envFile(join(DEPLOY, 'app.env.example'));
   const infra = envFile(join(DEPLOY, 'infra.env.example'));
@@ -215,6 +222,7 @@ test('app.env.example: one database and user per service, accounts consistent wi
   assert.is(rabbit.host, 'rabbitmq:5672');
   assert.ok(app.S3_SECRET_KEY.length >= 8, 'MinIO wants 8 characters at least');
   assert.not.ok('JWT_PRIVATE_KEY' in app, 'every function reads app.env: no private key in it');
+  assert.match(app.PLATFORM_SECRET, /^change-me-/, 'the platform secret is made by init-secrets.sh');
   for (const [key, value] of Object.entries({ ...app, ...infra })) {
     if (/PASSWORD|PASS$|SECRET/.test(key)) assert.match(value, /^change-me-/, `${key}: the example holds no real secret`);
   }
@@ -247,6 +255,17 @@ test('init-secrets.sh writes both env files, random and consistent, private, and
     const second = spawnSync('bash', [join(DEPLOY, 'init-secrets.sh'), dir], { encoding: 'utf8' });
     assert.is(second.status, 0);
     assert.equal(envFile(join(dir, 'app.env')), app);
+    assert.match(app.PLATFORM_SECRET, /^[0-9a-f]{32}$/);
+    // An app.env made before PLATFORM_SECRET existed gets it, and keeps every other value.
+    const { PLATFORM_SECRET: _, ...older } = app;
+    writeFileSync(join(dir, 'app.env'), Object.entries(older).map(([k, v]) => `${k}=${v}\n`).join(''));
+    const third = spawnSync('bash', [join(DEPLOY, 'init-secrets.sh'), dir], { encoding: 'utf8' });
+    assert.is(third.status, 0, third.stderr);
+    assert.ok(third.stdout.includes('added PLATFORM_SECRET'));
+    const upgraded = envFile(join(dir, 'app.env'));
+    assert.match(upgraded.PLATFORM_SECRET, /^[0-9a-f]{32}$/);
+    assert.equal(upgraded, { ...older, PLATFORM_SECRET: upgraded.PLATFORM_SECRET });
+    assert.equal(envFile(join(dir, 'infra.env')), infra);
   });
 });
 

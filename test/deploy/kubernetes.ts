@@ -35,9 +35,11 @@ export const MODELS: Record<string, Model> = {
   'sources.knative.dev/v1 SinkBinding': knative('sources.knative.dev/v1', 'SinkBinding'),
   'v1 ConfigMap': core('v1', 'ConfigMap'),
   'v1 Service': core('v1', 'Service'),
+  'v1 Secret': core('v1', 'Secret'),
   'apps/v1 Deployment': core('apps/v1', 'Deployment'),
   'batch/v1 Job': core('batch/v1', 'Job'),
   'networking.k8s.io/v1 Ingress': core('networking.k8s.io/v1', 'Ingress'),
+  'networking.k8s.io/v1 NetworkPolicy': core('networking.k8s.io/v1', 'NetworkPolicy'),
 };
 export const RABBITMQ_BROKER_CONFIG = 'eventing.knative.dev/v1alpha1 RabbitmqBrokerConfig';
 

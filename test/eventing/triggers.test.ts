@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments, parse } from 'yaml';
 import { join } from 'node:path';
-import { generatedFiles, TRIGGERS_TEMPLATE } from '../../scripts/generate';
+import { generatedFiles, subscriberUriTemplate, TRIGGERS_TEMPLATE } from '../../scripts/generate';
 import { REPO_ROOT } from '../../scripts/local-env';
 import { platformTriggers } from '../../eventing/triggers';
 
@@ -26,7 +26,7 @@ test("the chart's Triggers are exactly the local broker's, field by field", () =
     assert.is(manifest.spec.broker, trigger.broker);
     assert.equal(manifest.spec.filter.attributes, trigger.filter);
     assert.is(manifest.spec.subscriber.ref.name, trigger.subscriber.service);
-    assert.is(manifest.spec.subscriber.uri, trigger.subscriber.path);
+    assert.is(manifest.spec.subscriber.uri, subscriberUriTemplate(trigger));
     const { deadLetterSink, ...delivery } = trigger.delivery;
     const { deadLetterSink: manifestSink, ...manifestDelivery } = manifest.spec.delivery;
     assert.equal(manifestDelivery, delivery);

@@ -1,6 +1,6 @@
 {{/*
-Names and labels shared by every template. Kept to plain Go-template/Sprig that the tests'
-renderer (test/deploy/helm-template.ts) also understands.
+Names, labels and values shared by every template. The tests render the chart with the real
+`helm template` (test/deploy/helm-template.ts).
 */}}
 
 {{/* The chart's name, as a DNS label. */}}
@@ -92,4 +92,45 @@ SMTP_PORT: {{ $c.smtp.port | toString | quote }}
     secretKeyRef:
       name: {{ .secret }}
       key: {{ .key }}
+{{- end }}
+
+{{/* The Secret that holds the release's platform secret. */}}
+{{- define "ecommerce.platformSecretName" -}}
+{{- printf "%s-platform" (include "ecommerce.fullname" .) -}}
+{{- end }}
+
+{{/*
+The release's platform secret: platform.secret when set, else the one already in the cluster (an
+upgrade keeps it), else 48 random characters. Helm evaluates randAlphaNum anew at every call, so
+the first call stores the value in .Values.platform (one map for every template of a render) and
+every later call, from any template, returns that one.
+*/}}
+{{- define "ecommerce.platformSecret" -}}
+{{- $platform := .Values.platform -}}
+{{- if not $platform.resolvedSecret -}}
+{{- $value := $platform.secret -}}
+{{- if not $value -}}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "ecommerce.platformSecretName" .) -}}
+{{- $value = dig "data" "secret" "" $existing | b64dec -}}
+{{- end -}}
+{{- $_ := set $platform "resolvedSecret" ($value | default (randAlphaNum 48)) -}}
+{{- end -}}
+{{- $platform.resolvedSecret -}}
+{{- end }}
+
+{{/*
+The credential the broker presents to a function, in the Trigger's URI (/events/<credential>):
+(list $ "<function>") → hex SHA-256 of "<secret>:deliver:<function>". The function computes the
+same from PLATFORM_SECRET; the secret itself never leaves the Secret.
+*/}}
+{{- define "ecommerce.deliveryCredential" -}}
+{{- printf "%s:deliver:%s" (include "ecommerce.platformSecret" (index . 0)) (index . 1) | sha256sum -}}
+{{- end }}
+
+{{/*
+What Nginx sends in X-Proxy-Token to vouch for X-Real-IP: hex SHA-256 of "<secret>:proxy", which
+the gateway computes the same way from PLATFORM_SECRET (functions/kit/credentials.ts).
+*/}}
+{{- define "ecommerce.proxyCredential" -}}
+{{- printf "%s:proxy" (include "ecommerce.platformSecret" .) | sha256sum -}}
 {{- end }}
