@@ -17,8 +17,6 @@ export interface Presign {
   segments: string[];
   /** Headers the client must send with exactly these values (names in any case). */
   headers?: Record<string, string>;
-  /** Other query parameters, signed too (`response-content-type`, ...). */
-  query?: Record<string, string>;
   accessKey: string;
   secretKey: string;
   region: string;
@@ -41,7 +39,6 @@ export function presignV4(request: Presign): string {
   const names = [...headers.keys()].sort();
   const signedHeaders = names.join(';');
   const query = {
-    ...request.query,
     'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
     'X-Amz-Credential': `${request.accessKey}/${scope}`,
     'X-Amz-Date': amzDate,

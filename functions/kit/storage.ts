@@ -110,6 +110,20 @@ export const uploadRequestSchema = (bucket: Bucket) => ({
   },
 });
 
+/** What an upload-url route answers (SPEC's `{ url, method, headers, key, expires_at }`), for the OpenAPI document. */
+export const uploadUrlResponse = {
+  status: 200,
+  description: 'A presigned PUT, 15 minutes: send exactly `headers` (the signature covers Content-Type and Content-Length), then confirm with the key. '
+    + 'A caller with UPLOAD_MAX_PENDING (20) uploads waiting for confirmation gets 429.',
+  schema: {
+    type: 'object',
+    properties: {
+      url: { type: 'string' }, method: { type: 'string', const: 'PUT' }, key: { type: 'string' }, expires_at: { type: 'string', format: 'date-time' },
+      headers: { type: 'object', properties: { 'Content-Type': { type: 'string' }, 'Content-Length': { type: 'string' } } },
+    },
+  },
+};
+
 /** `{ key }`, the body that confirms an upload. */
 export const uploadConfirmSchema = { type: 'object', required: ['key'], properties: { key: { type: 'string', minLength: 1, maxLength: 500 } } };
 
@@ -196,7 +210,7 @@ export function uploadsFor(database: ServiceDatabase<unknown>, bucket: Bucket): 
       await write('INSERT INTO pending_uploads (bucket, `key`, owner, content_type, size, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
         bucket, key, String(owner), request.content_type, request.size, now, expires,
       ]);
-      // Counted after the insert: concurrent requests may all be refused, never all accepted.
+      // Counted after the insert: concurrent requests may all be refused, never more accepted than the bound.
       const [{ count, oldest }] = await query<{ count: number; oldest: Date }>(
         'SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM pending_uploads WHERE bucket = ? AND owner = ?', [bucket, String(owner)],
       );

@@ -15,7 +15,7 @@ async function assetJson(a: CampaignAsset) {
 export const assetRoutes: Route[] = [
   route<{ id: number }, {}, { filename: string; content_type: string; size: number }>({
     method: 'POST', path: '/campaigns/:id/assets/upload-url', summary: 'A presigned PUT for a campaign image (JPEG, PNG, GIF; 5 MB)', access, params: idParams,
-    body: files.uploadRequestSchema('newsletters'),
+    body: files.uploadRequestSchema('newsletters'), response: files.uploadUrlResponse,
     handler: async ({ user, params, body }) => {
       await campaignOr404(params.id);
       return uploads.createUrl(user.id, 'campaign', params.id, body);

@@ -43,7 +43,7 @@ interface ConfirmBody {
 export const imageRoutes = [
   route<{ id: number }, {}, { filename: string; content_type: string; size: number }>({
     method: 'POST', path: '/admin/products/:id/images/upload-url', summary: 'A presigned PUT for a product image (JPEG, PNG, WebP, GIF; 5 MB)',
-    access, params: idParams, body: files.uploadRequestSchema('products'),
+    access, params: idParams, body: files.uploadRequestSchema('products'), response: files.uploadUrlResponse,
     handler: async ({ user, params, body }) => {
       await ensureProduct(params.id);
       return uploads.createUrl(user.id, 'product', params.id, body);

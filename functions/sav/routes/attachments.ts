@@ -26,7 +26,7 @@ export const attachmentRoutes = [
   }),
   route<{ id: number }, {}, { filename: string; content_type: string; size: number }>({
     method: 'POST', path: '/tickets/:id/attachments/upload-url', summary: 'A presigned PUT for an attachment (PDF, plain text, JPEG, PNG, WebP, GIF; 10 MB)',
-    access: 'auth', params: idParams, body: files.uploadRequestSchema(BUCKET),
+    access: 'auth', params: idParams, body: files.uploadRequestSchema(BUCKET), response: files.uploadUrlResponse,
     handler: async ({ user, params, body }) => {
       ensureNotClosed(await ticketFor(user, params.id));
       return uploads.createUrl(user.id, 'ticket', params.id, body);
