@@ -1,5 +1,5 @@
 import { DataTypes } from 'sequelize';
-import type { Migration } from '../kit';
+import { files, type Migration } from '../kit';
 
 const id = { type: DataTypes.INTEGER.UNSIGNED, autoIncrement: true, primaryKey: true };
 const stamps = { created_at: { type: DataTypes.DATE, allowNull: false }, updated_at: { type: DataTypes.DATE, allowNull: false } };
@@ -8,6 +8,7 @@ const counter = { type: DataTypes.INTEGER.UNSIGNED, allowNull: false, defaultVal
 const text = (length = 255, allowNull = true) => ({ type: DataTypes.STRING(length), allowNull });
 
 export const migrations: Migration[] = [
+  files.pendingUploadsMigration,
   {
     name: '001-subscribers-campaigns-templates',
     async up(q) {

@@ -196,7 +196,7 @@ async function productSummary(product: ProductItem, parts: Pick<Parts, 'types' |
     is_active: Boolean(is_active),
     brand_id, brand,
     categories: parts.categories,
-    main_image_url: parts.images.length ? await imageUrl(parts.images[0].key) : null,
+    main_image_url: parts.images.length ? await imageUrl(parts.images[0]) : null,
     created_at, updated_at,
   };
 }

@@ -1,5 +1,9 @@
 import { files, log } from '../kit';
 import { publicImagesUrl } from './config';
+import { db } from './database';
+
+/** Image uploads: URLs handed out wait in the kit's table until confirmed, else the tick removes them. */
+export const uploads = files.uploadsFor(db, 'products');
 
 /**
  * Presigned GETs live 15 minutes; one is reused for 10 so that every product of a list does not
@@ -9,13 +13,14 @@ const REUSE_MS = 10 * 60_000;
 const MAX_CACHED = 20_000;
 const presigned = new Map<string, { url: string; until: number }>();
 
-export async function imageUrl(key: string): Promise<string> {
+export async function imageUrl({ key, mime_type }: { key: string; mime_type: string }): Promise<string> {
   const base = publicImagesUrl();
   if (base) return `${base}/${key.split('/').map(encodeURIComponent).join('/')}`;
   const now = Date.now();
   const cached = presigned.get(key);
   if (cached && cached.until > now) return cached.url;
-  const url = await files.downloadUrl('products', key);
+  // Served as the checked type whatever the object says: never as HTML from the store's origin.
+  const url = await files.downloadUrl('products', key, undefined, mime_type);
   if (presigned.size >= MAX_CACHED) presigned.clear();
   presigned.set(key, { url, until: now + REUSE_MS });
   return url;
@@ -38,7 +43,7 @@ export interface ImageRow {
 
 export async function imageJson(image: ImageRow) {
   const { id, product_id, key, filename, type, alt_text, position, size, mime_type, created_at, updated_at } = image;
-  return { id, product_id, key, filename, type, alt_text, position, size, mime_type, url: await imageUrl(key), created_at, updated_at };
+  return { id, product_id, key, filename, type, alt_text, position, size, mime_type, url: await imageUrl(image), created_at, updated_at };
 }
 
 /** Removes stored objects after the rows are gone; a failure leaves an orphan object, never a broken product. */

@@ -1,4 +1,4 @@
-import type { Migration } from '../kit';
+import { files, type Migration } from '../kit';
 
 const id = 'id INT UNSIGNED AUTO_INCREMENT PRIMARY KEY';
 const timestamps = 'created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL';
@@ -96,6 +96,7 @@ const TABLES: Array<[string, string]> = [
 ];
 
 export const migrations: Migration[] = [
+  files.pendingUploadsMigration,
   {
     name: '001-catalogue-and-stock',
     async up(_queryInterface, sequelize) {

@@ -4,6 +4,8 @@ import { db, TicketAttachment, TicketMessage } from './database';
 import { isAgent, ticketFor, visibleMessages } from './access';
 
 export const BUCKET = 'sav';
+/** Attachment uploads: URLs handed out wait in the kit's table until confirmed, else the tick removes them. */
+export const uploads = files.uploadsFor(db, BUCKET);
 export const keyPrefix = (ticketId: number) => `ticket/${ticketId}/`;
 
 /**

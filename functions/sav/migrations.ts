@@ -1,5 +1,5 @@
 import { DataTypes } from 'sequelize';
-import type { Migration } from '../kit';
+import { files, type Migration } from '../kit';
 
 const id = { type: DataTypes.INTEGER.UNSIGNED, autoIncrement: true, primaryKey: true };
 // A function: Sequelize writes into an attribute's definition, so no two attributes may share one.
@@ -9,6 +9,7 @@ const stamps = { created_at: { type: DataTypes.DATE, allowNull: false }, updated
 const ticketReference = { type: DataTypes.INTEGER.UNSIGNED, allowNull: false, references: { model: 'support_tickets', key: 'id' }, onDelete: 'RESTRICT' };
 
 export const migrations: Migration[] = [
+  files.pendingUploadsMigration,
   {
     name: '001-tickets-messages-attachments',
     async up(queryInterface) {

@@ -21,7 +21,7 @@ export async function startProducts(): Promise<{ url: string; call: Call; close(
 
 /** Forgets what earlier runs left (products, stock, events); the seeded reference data stays. */
 async function emptyCatalogue() {
-  const tables = ['stock_reservations', 'stock_orders', 'product_images', 'related_characteristics', 'attributes', 'product_types', 'product_categories', 'product_catalogs', 'products', 'outbox_events', 'inbox_events'];
+  const tables = ['stock_reservations', 'stock_orders', 'product_images', 'pending_uploads', 'related_characteristics', 'attributes', 'product_types', 'product_categories', 'product_catalogs', 'products', 'outbox_events', 'inbox_events'];
   await db.sequelize.query('SET FOREIGN_KEY_CHECKS = 0');
   for (const table of tables) await db.sequelize.query(`DELETE FROM ${table}`);
   await db.sequelize.query('SET FOREIGN_KEY_CHECKS = 1');

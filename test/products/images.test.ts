@@ -1,36 +1,28 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { storage } from '../../functions/kit/storage';
+import { db } from '../../functions/products/database';
+import { bumpCatalogueVersion } from '../../functions/products/version';
 import type { Call } from '../helpers/http';
+import { startS3 } from '../helpers/s3';
 import { createProduct, startProducts, tokens } from './fixture';
 
 /** Product images: presigned upload, checked confirmation, changes and deletion, against s3rver. */
 const it = suite('products: images');
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const S3rver = require('s3rver');
-const S3_PORT = 19131;
-let server: { run(): Promise<unknown>; close(): Promise<void> };
 let call: Call;
 let close: () => Promise<void>;
-const previousEndpoint = process.env.S3_ENDPOINT;
+let stopS3: () => Promise<void>;
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
 const JPEG = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
 
 it.before(async () => {
-  server = new S3rver({ port: S3_PORT, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 's3-products-')), configureBuckets: [{ name: 'products' }] });
-  await server.run();
-  process.env.S3_ENDPOINT = `http://127.0.0.1:${S3_PORT}`;
+  stopS3 = await startS3(['products'], 81);
   ({ call, close } = await startProducts());
 });
 it.after(async () => {
   await close();
-  await server.close();
-  if (previousEndpoint === undefined) delete process.env.S3_ENDPOINT;
-  else process.env.S3_ENDPOINT = previousEndpoint;
+  await stopS3();
 });
 
 const admin = () => tokens.merchant();
@@ -110,6 +102,34 @@ it('bytes that are not an allowed image are refused (422) and deleted; a key of 
   assert.is((await confirm(product.id, { key: theirs.key })).status, 422);
   assert.is((await confirm(product.id, { key: `product/${product.id}/never-uploaded.png` })).status, 422);
   assert.is((await call('GET', `/products/${product.id}`)).body.images.length, 0);
+});
+
+it('an image stored as text/html (declared image/png) is refused (422 content_type) and deleted', async () => {
+  const product = await createProduct(call);
+  const target = await call('POST', `/admin/products/${product.id}/images/upload-url`, { token: admin(), body: { filename: 'x.png', content_type: 'image/png', size: PNG.length } });
+  assert.is(target.body.headers['Content-Type'], 'image/png');
+  // s3rver takes the PUT (it checks no V4 signature; MinIO refuses it): the confirmation must catch it.
+  assert.is((await fetch(target.body.url, { method: 'PUT', headers: { 'Content-Type': 'text/html' }, body: PNG })).status, 200);
+  const refused = await confirm(product.id, { key: target.body.key });
+  assert.is(refused.status, 422, refused.text);
+  assert.match(refused.body.errors.content_type[0], /text\/html/);
+  assert.not.ok(await exists(target.body.key), 'the object is deleted');
+  assert.is((await call('GET', `/products/${product.id}`)).body.images.length, 0);
+});
+
+it('an image is served as its recorded type, even an object stored as text/html before uploads were checked', async () => {
+  const product = await createProduct(call);
+  const key = `product/${product.id}/legacy.png`;
+  await storage().putObject('products', key, PNG, PNG.length, { 'Content-Type': 'text/html' });
+  await db.sequelize.transaction(async (transaction) => {
+    await db.sequelize.query("INSERT INTO product_images (product_id, `key`, filename, type, position, size, mime_type, created_at, updated_at) VALUES (?, ?, 'legacy.png', 'main', 0, ?, 'image/png', NOW(), NOW())", { replacements: [product.id, key, PNG.length], transaction });
+    await bumpCatalogueVersion(transaction);
+  });
+  const shown = (await call('GET', `/products/${product.id}`)).body;
+  for (const url of [shown.images[0].url, shown.main_image_url]) {
+    const image = await fetch(url);
+    assert.equal([image.status, image.headers.get('content-type')], [200, 'image/png']);
+  }
 });
 
 it("deleting a product removes its images' objects", async () => {

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { createHttpFunction, migrationsOf } from '../../functions/kit/service';
 import { migrateAndSeed } from '../../functions/kit/db';
@@ -10,6 +7,7 @@ import { auth } from '../../functions/auth';
 import { db } from '../../functions/sav/database';
 import { client, uniqueEmail, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
+import { startS3 } from '../helpers/s3';
 
 /**
  * The sav function served in this process with its own database, beside a real auth function
@@ -22,9 +20,6 @@ export interface SavHarness {
   close(): Promise<void>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const S3rver = require('s3rver');
-
 export async function startSav(options: { s3?: boolean } = {}): Promise<SavHarness> {
   const closers: Array<() => Promise<void>> = [];
   await migrateAndSeed('auth', migrationsOf(auth), auth.seeds ?? []);
@@ -34,7 +29,7 @@ export async function startSav(options: { s3?: boolean } = {}): Promise<SavHarne
   const previousAuthUrl = process.env.SERVICE_URL_AUTH;
   process.env.SERVICE_URL_AUTH = authServed.url;
   closers.push(async () => restore('SERVICE_URL_AUTH', previousAuthUrl));
-  if (options.s3) closers.push(await startS3());
+  if (options.s3) closers.push(await startS3(['sav'], 80));
   const served = await serveFunction(createHttpFunction(sav));
   closers.push(served.close);
   return {
@@ -50,19 +45,6 @@ export async function startSav(options: { s3?: boolean } = {}): Promise<SavHarne
 function restore(name: string, value: string | undefined) {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
-}
-
-/** s3rver with the sav bucket on a port of this run's offset. */
-async function startS3(): Promise<() => Promise<void>> {
-  const port = 9000 + Number(process.env.PORT_OFFSET ?? 10000) + 80;
-  const server = new S3rver({ port, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 's3-sav-')), configureBuckets: [{ name: 'sav' }] });
-  await server.run();
-  const previous = process.env.S3_ENDPOINT;
-  process.env.S3_ENDPOINT = `http://127.0.0.1:${port}`;
-  return async () => {
-    await server.close();
-    restore('S3_ENDPOINT', previous);
-  };
 }
 
 let lastId = 1_000_000 + Math.floor(Math.random() * 1_000_000_000);

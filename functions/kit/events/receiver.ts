@@ -6,6 +6,7 @@ import { readRawBody } from '../http';
 import { log } from '../log';
 import { reply, type Reply } from '../route';
 import { relayFor } from './relay';
+import { runTickHooks } from './ticks';
 import { PermanentEventError, PING_EVENT_TYPE, sourceOf, type ReceivedEvent, type ReplyEvent, type Subscription } from './declarations';
 
 /** Reads a CloudEvent POSTed in binary or structured mode; anything else is a 400. */
@@ -49,6 +50,7 @@ export async function applyEvent(sequelize: Sequelize | undefined, subscriptions
   const event = received(cloudEvent);
   if (event.type === PING_EVENT_TYPE && sequelize) {
     await relayFor(sequelize).kick();
+    await runTickHooks(sequelize);
     if (!subscriptions.has(PING_EVENT_TYPE)) return reply.ok({ status: 'swept' });
   }
   const subscription = subscriptions.get(event.type);

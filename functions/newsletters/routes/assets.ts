@@ -1,22 +1,24 @@
 import { conflict, files, idParams, notFound, reply, route, type Route } from '../../kit';
-import { CampaignAsset } from '../database';
+import { CampaignAsset, db } from '../database';
 import { campaignOr404 } from '../campaigns';
 import { WRITE } from '../access';
 
 const access = WRITE;
+/** Campaign image uploads: URLs handed out wait in the kit's table until confirmed, else the tick removes them. */
+const uploads = files.uploadsFor(db, 'newsletters');
 
 async function assetJson(a: CampaignAsset) {
   const { id, campaign_id, key, filename, size, mime_type, created_at } = a;
-  return { id, campaign_id, key, filename, size, mime_type, url: await files.downloadUrl('newsletters', key), created_at };
+  return { id, campaign_id, key, filename, size, mime_type, url: await files.downloadUrl('newsletters', key, undefined, mime_type), created_at };
 }
 
 export const assetRoutes: Route[] = [
   route<{ id: number }, {}, { filename: string; content_type: string; size: number }>({
     method: 'POST', path: '/campaigns/:id/assets/upload-url', summary: 'A presigned PUT for a campaign image (JPEG, PNG, GIF; 5 MB)', access, params: idParams,
-    body: files.uploadRequestSchema('newsletters'),
-    handler: async ({ params, body }) => {
+    body: files.uploadRequestSchema('newsletters'), response: files.uploadUrlResponse,
+    handler: async ({ user, params, body }) => {
       await campaignOr404(params.id);
-      return files.createUploadUrl('newsletters', 'campaign', params.id, body);
+      return uploads.createUrl(user.id, 'campaign', params.id, body);
     },
   }),
   route<{ id: number }, {}, { key: string; filename?: string }>({
@@ -25,7 +27,7 @@ export const assetRoutes: Route[] = [
     handler: async ({ params, body }) => {
       await campaignOr404(params.id);
       if (await CampaignAsset.findOne({ where: { key: body.key } })) throw conflict('This upload is already recorded.');
-      const stored = await files.confirmUpload('newsletters', body.key, `campaign/${params.id}/`);
+      const stored = await uploads.confirm(body.key, `campaign/${params.id}/`);
       const asset = await CampaignAsset.create({ campaign_id: params.id, key: stored.key, size: stored.size, mime_type: stored.mime_type, filename: files.sanitizeFilename(body.filename ?? stored.key) });
       return reply.created(await assetJson(asset));
     },

@@ -1,7 +1,7 @@
 import type { Transaction } from 'sequelize';
 import { conflict, files, notFound, reply, route } from '../../kit';
 import { db, ProductImage } from '../database';
-import { imageJson, removeImageObjects } from '../images';
+import { imageJson, removeImageObjects, uploads } from '../images';
 import { run, select } from '../sql';
 import { lockProduct } from '../rules';
 import { bumpCatalogueVersion } from '../version';
@@ -43,10 +43,10 @@ interface ConfirmBody {
 export const imageRoutes = [
   route<{ id: number }, {}, { filename: string; content_type: string; size: number }>({
     method: 'POST', path: '/admin/products/:id/images/upload-url', summary: 'A presigned PUT for a product image (JPEG, PNG, WebP, GIF; 5 MB)',
-    access, params: idParams, body: files.uploadRequestSchema('products'),
-    handler: async ({ params, body }) => {
+    access, params: idParams, body: files.uploadRequestSchema('products'), response: files.uploadUrlResponse,
+    handler: async ({ user, params, body }) => {
       await ensureProduct(params.id);
-      return files.createUploadUrl('products', 'product', params.id, body);
+      return uploads.createUrl(user.id, 'product', params.id, body);
     },
   }),
   route<{ id: number }, {}, ConfirmBody>({
@@ -60,7 +60,7 @@ export const imageRoutes = [
       await ensureProduct(params.id);
       const [known] = await select('SELECT id FROM product_images WHERE `key` = ?', [body.key]);
       if (known) throw conflict('This upload is already recorded.');
-      const stored = await files.confirmUpload('products', body.key, `product/${params.id}/`);
+      const stored = await uploads.confirm(body.key, `product/${params.id}/`);
       const id = await db.sequelize.transaction(async (transaction) => {
         await lockProduct(params.id, transaction);
         const [{ count, last }] = await select<{ count: number; last: number | null }>(

@@ -4,7 +4,7 @@ import { ensureAuthorOrResponder, ticketFor } from '../access';
 import { attachmentJson } from '../json';
 import { ensureNotClosed } from '../lifecycle';
 import { idParam, NULLABLE_ID } from './fields';
-import { attachmentFor, BUCKET, keyPrefix, messageOfTicket, removeObjects, visibleAttachments } from '../attachments';
+import { attachmentFor, BUCKET, keyPrefix, messageOfTicket, removeObjects, uploads, visibleAttachments } from '../attachments';
 
 const attachmentParams = idParam('aid');
 
@@ -26,10 +26,10 @@ export const attachmentRoutes = [
   }),
   route<{ id: number }, {}, { filename: string; content_type: string; size: number }>({
     method: 'POST', path: '/tickets/:id/attachments/upload-url', summary: 'A presigned PUT for an attachment (PDF, plain text, JPEG, PNG, WebP, GIF; 10 MB)',
-    access: 'auth', params: idParams, body: files.uploadRequestSchema(BUCKET),
+    access: 'auth', params: idParams, body: files.uploadRequestSchema(BUCKET), response: files.uploadUrlResponse,
     handler: async ({ user, params, body }) => {
       ensureNotClosed(await ticketFor(user, params.id));
-      return files.createUploadUrl(BUCKET, 'ticket', params.id, body);
+      return uploads.createUrl(user.id, 'ticket', params.id, body);
     },
   }),
   route<{ id: number }, {}, ConfirmBody>({
@@ -48,7 +48,7 @@ export const attachmentRoutes = [
       ensureNotClosed(ticket);
       if (body.message_id && !(await messageOfTicket(user, ticket.id, body.message_id))) throw fieldError('message_id', 'The message is not one of this ticket.');
       if (await TicketAttachment.findOne({ where: { key: body.key } })) throw conflict('This upload is already recorded.');
-      const stored = await files.confirmUpload(BUCKET, body.key, keyPrefix(ticket.id));
+      const stored = await uploads.confirm(body.key, keyPrefix(ticket.id));
       const attachment = await TicketAttachment.create({
         ticket_id: ticket.id, message_id: body.message_id ?? null, uploaded_by: user.id, key: stored.key, size: stored.size, mime_type: stored.mime_type,
         original_name: files.sanitizeFilename(body.filename ?? stored.key),
