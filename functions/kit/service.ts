@@ -4,7 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import { HttpError, errorBody, forbidden, notFound, unauthorized, conflict, invalid } from './errors';
 import { bearerToken, requestIdFrom, runInScope } from './context';
 import { clientIp, readBody, sendJson, sendStream } from './http';
-import { hasPermission, prepareVerification, verifyToken, type Caller } from './jwt';
+import { hasPermission, hasStaffPermission, prepareVerification, verifyToken, type Caller } from './jwt';
 import { log } from './log';
 import { compileOnUse, compileQuery, validate } from './validation';
 import { isReply, reply, withPatchAliases, type Access, type Reply, type Request, type Route } from './route';
@@ -177,7 +177,9 @@ function authorize(access: Access, token: string | undefined): Caller | undefine
   if (!token) throw unauthorized();
   const caller = verifyToken(token);
   if (typeof access === 'object') {
-    const allowed = 'permission' in access ? hasPermission(caller, access.permission) : caller.roles.includes(access.role) || caller.roles.includes('super-admin');
+    const allowed = 'permission' in access
+      ? (access.staff ? hasStaffPermission : hasPermission)(caller, access.permission)
+      : caller.roles.includes(access.role) || caller.roles.includes('super-admin');
     if (!allowed) throw forbidden();
   }
   return caller;

@@ -3,6 +3,8 @@ import { serviceDatabase, statements } from '../kit';
 
 export const SUBSCRIBER_STATUSES = ['pending', 'subscribed', 'unsubscribed', 'bounced'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
+/** What a subscriber may give about themselves (the rest of the row is the platform's). */
+export interface SubscriberDetails { name?: string; phone?: string; preferences?: string[]; user_id?: number }
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'cancelled', 'failed'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 /** A recipient row (`newsletter_campaigns`): its send outcome, then what the provider reported. */
@@ -29,6 +31,8 @@ export class Subscriber extends Model<InferAttributes<Subscriber>, InferCreation
   declare unsubscribe_token: string;
   declare confirm_token: string | null;
   declare confirmation_sent_at: Date | null;
+  /** Details an anonymous subscription asked for on a known address; the confirmation link applies them. */
+  declare requested: CreationOptional<SubscriberDetails | null>;
   declare bounce_count: CreationOptional<number>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
@@ -92,18 +96,18 @@ export class CampaignAsset extends Model<InferAttributes<CampaignAsset>, InferCr
   declare updated_at: CreationOptional<Date>;
 }
 
-/** JSON kept in a TEXT column (MariaDB's JSON is LONGTEXT, which drivers hand back as text). */
+/** JSON kept in a TEXT column (MariaDB's JSON is LONGTEXT, which drivers hand back as text); a `null` fallback makes it nullable. */
 function jsonText(field: string, fallback: unknown): ModelAttributeColumnOptions {
   return {
     type: DataTypes.TEXT,
-    allowNull: false,
-    defaultValue: JSON.stringify(fallback),
+    allowNull: fallback === null,
+    defaultValue: fallback === null ? null : JSON.stringify(fallback),
     get(this: Model) {
       const raw = this.getDataValue(field) as unknown;
       return typeof raw === 'string' ? JSON.parse(raw) : raw ?? fallback;
     },
     set(this: Model, value: unknown) {
-      this.setDataValue(field, JSON.stringify(value ?? fallback));
+      this.setDataValue(field, value == null && fallback === null ? null : JSON.stringify(value ?? fallback));
     },
   };
 }
@@ -129,6 +133,7 @@ function defineModels(sequelize: Sequelize) {
       unsubscribe_token: { type: DataTypes.STRING(64), allowNull: false },
       confirm_token: DataTypes.STRING(64),
       confirmation_sent_at: DataTypes.DATE,
+      requested: jsonText('requested', null),
       bounce_count: counter(),
       ...stamps,
       deleted_at: DataTypes.DATE,

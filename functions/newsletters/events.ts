@@ -1,7 +1,7 @@
 import { PING_EVENT_TYPE, type Subscription } from '../kit';
 import { contractData } from '../contracts';
 import { USER_REGISTERED } from '../auth/events';
-import { sendPendingConfirmations, subscribe } from './subscribers';
+import { requestSubscription, sendPendingConfirmations } from './subscribers';
 import { startDueAndAbandoned } from './sender';
 
 interface UserRegistered { id: number; firstname: string; lastname: string; email: string; newsletter_consent: boolean }
@@ -15,7 +15,8 @@ export const newsletterSubscriptions: Subscription[] = [
       const user = userRegistered(event);
       if (!user.newsletter_consent) return;
       const name = `${user.firstname} ${user.lastname}`.trim() || null;
-      await subscribe({ email: user.email, name, source: 'registration', user_id: user.id }, transaction);
+      // Registering proves no one owns the address: the same double opt-in as the public form.
+      await requestSubscription({ email: user.email, name, source: 'registration', user_id: user.id }, transaction);
       transaction.afterCommit(() => void sendPendingConfirmations());
     },
   },

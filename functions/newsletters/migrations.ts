@@ -123,4 +123,10 @@ export const migrations: Migration[] = [
       for (const table of ['webhook_events', 'campaign_assets', 'email_templates', 'newsletter_campaigns', 'campaigns', 'newsletters']) await q.dropTable(table);
     },
   },
+  {
+    // What an anonymous subscription asked to change on a known address: applied only by the link mailed to it.
+    name: '002-subscription-requests',
+    up: (q) => q.addColumn('newsletters', 'requested', { type: DataTypes.TEXT, allowNull: true }),
+    down: (q) => q.removeColumn('newsletters', 'requested'),
+  },
 ];

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { QueryTypes, type Transaction } from 'sequelize';
+import { isDeepStrictEqual } from 'node:util';
+import { Op, QueryTypes, type Transaction } from 'sequelize';
 import { emit, log, notFound } from '../kit';
 import { runOutsideScope } from '../kit/context';
 import { ENGAGEMENT_EVENTS, type SubscriberSubscribed, type SubscriberUnsubscribed } from '../contracts/engagement';
 import { CONFIRMATION_RESEND_MS } from './config';
-import { db, Subscriber, type SubscriberStatus } from './database';
+import { db, Subscriber, type SubscriberDetails, type SubscriberStatus } from './database';
 import { confirmationMail } from './messages';
 import { sendThrottled } from './mailer';
 
@@ -34,7 +35,7 @@ export async function changeStatus(subscriber: Subscriber, to: SubscriberStatus,
   const now = new Date();
   if (to === 'subscribed') subscriber.set({ subscribed_at: now, unsubscribed_at: null, bounce_count: 0 });
   if (to === 'pending') subscriber.set({ confirm_token: newToken(), confirmation_sent_at: null });
-  if (to === 'unsubscribed' || to === 'bounced') subscriber.set({ unsubscribed_at: now, confirm_token: null });
+  if (to === 'unsubscribed' || to === 'bounced') subscriber.set({ unsubscribed_at: now, confirm_token: null, requested: null });
   subscriber.set({ status: to });
   await subscriber.save({ transaction });
   if (to === 'subscribed') {
@@ -59,31 +60,75 @@ export interface SubscribeRequest {
   user_id?: number | null;
 }
 
-/**
- * Double opt-in: a new address is pending until its owner follows the mailed link. Asking again
- * changes nothing for a subscribed address and mails a pending one its link again (at most every
- * few minutes); one that left, or bounced, starts over as pending. A deleted one comes back.
- */
-export async function subscribe(request: SubscribeRequest, transaction: Transaction): Promise<{ subscriber: Subscriber; created: boolean }> {
-  const email = normalizeEmail(request.email);
-  const details = Object.fromEntries(Object.entries({ name: request.name, phone: request.phone, preferences: request.preferences, user_id: request.user_id }).filter(([, v]) => v !== undefined && v !== null));
+/** The details a request gives: what it leaves out (or sends as null) is no change. */
+const detailsOf = (request: SubscribeRequest): SubscriberDetails =>
+  Object.fromEntries(Object.entries({ name: request.name, phone: request.phone, preferences: request.preferences, user_id: request.user_id }).filter(([, v]) => v !== undefined && v !== null));
+
+/** A new address becomes a pending subscriber; false when the address is known (deleted or not). */
+async function insertPending(request: SubscribeRequest, transaction: Transaction): Promise<boolean> {
   // The unique e-mail serializes concurrent subscriptions of one address: the loser waits on the row, then finds it.
   const [, inserted] = (await db.sequelize.query(
     `INSERT IGNORE INTO newsletters (email, name, phone, status, preferences, source, user_id, unsubscribe_token, confirm_token, created_at, updated_at)
      VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, NOW(), NOW())`,
-    { replacements: [email, request.name ?? null, request.phone ?? null, JSON.stringify(request.preferences ?? []), request.source ?? null, request.user_id ?? null, newToken(), newToken()], type: QueryTypes.INSERT, transaction },
+    { replacements: [normalizeEmail(request.email), request.name ?? null, request.phone ?? null, JSON.stringify(request.preferences ?? []), request.source ?? null, request.user_id ?? null, newToken(), newToken()], type: QueryTypes.INSERT, transaction },
   )) as unknown as [number, number];
-  const subscriber = (await Subscriber.findOne({ where: { email }, paranoid: false, lock: transaction.LOCK.UPDATE, transaction }))!;
-  if (inserted === 1) return { subscriber, created: true };
+  return inserted === 1;
+}
+
+const lockByEmail = async (email: string, transaction: Transaction) =>
+  (await Subscriber.findOne({ where: { email: normalizeEmail(email) }, paranoid: false, lock: transaction.LOCK.UPDATE, transaction }))!;
+
+/**
+ * A subscription asked for by someone who proved nothing (the public form, a registration's
+ * consent). A new address becomes a pending subscriber with the details given. A known one keeps
+ * everything it stored, status included: the details wait in `requested` under a new confirmation
+ * token, and only the link then mailed to the address applies them (and subscribes again an
+ * address that left). At most one mail per address every CONFIRMATION_RESEND_MS: a request inside
+ * that window is dropped, as is one that asks a subscribed address for nothing new.
+ */
+export async function requestSubscription(request: SubscribeRequest, transaction: Transaction): Promise<void> {
+  if (await insertPending(request, transaction)) return;
+  const subscriber = await lockByEmail(request.email, transaction);
+  if ((subscriber.confirmation_sent_at?.getTime() ?? 0) > Date.now() - CONFIRMATION_RESEND_MS) return;
+  const requested = detailsOf(request);
+  const nothingNew = Object.entries(requested).every(([field, value]) => isDeepStrictEqual(subscriber.get(field), value));
+  if (subscriber.status === 'subscribed' && !subscriber.deleted_at && nothingNew) return;
+  // Silent: updated_at is the subscriber's, and nothing of theirs changed. A new token retires the links mailed before.
+  await subscriber.update({ requested, confirm_token: newToken(), confirmation_sent_at: null }, { transaction, silent: true });
+}
+
+/** The link of a confirmation mail: subscribes, with what that request asked for; a deleted subscriber comes back. */
+export async function confirmSubscription(token: string, transaction: Transaction): Promise<{ subscriber: Subscriber; already: boolean }> {
+  const subscriber = await subscriberByTokenOr404('confirm_token', token, transaction);
+  const already = subscriber.status === 'subscribed' && !subscriber.deleted_at && !subscriber.requested;
   if (subscriber.deleted_at) {
     await subscriber.restore({ transaction });
     subscriber.set({ status: 'unsubscribed' });
   }
-  subscriber.set(details);
+  subscriber.set({ ...subscriber.requested, requested: null });
+  await changeStatus(subscriber, 'subscribed', transaction);
+  await subscriber.save({ transaction });
+  return { subscriber, already };
+}
+
+/**
+ * What staff do (bulk import): the details given replace the stored ones; a pending address is
+ * mailed its link again (at most every few minutes); one that left, or bounced, starts over as
+ * pending. A deleted one comes back.
+ */
+export async function subscribe(request: SubscribeRequest, transaction: Transaction): Promise<{ subscriber: Subscriber; created: boolean }> {
+  const created = await insertPending(request, transaction);
+  const subscriber = await lockByEmail(request.email, transaction);
+  if (created) return { subscriber, created };
+  if (subscriber.deleted_at) {
+    await subscriber.restore({ transaction });
+    subscriber.set({ status: 'unsubscribed' });
+  }
+  subscriber.set(detailsOf(request));
   if (subscriber.status === 'unsubscribed' || subscriber.status === 'bounced') await changeStatus(subscriber, 'pending', transaction);
   else if (subscriber.status === 'pending' && (subscriber.confirmation_sent_at?.getTime() ?? 0) < Date.now() - CONFIRMATION_RESEND_MS) subscriber.set({ confirmation_sent_at: null });
   await subscriber.save({ transaction });
-  return { subscriber, created: false };
+  return { subscriber, created };
 }
 
 /**
@@ -133,8 +178,9 @@ export async function importSubscribers(entries: Array<Omit<SubscribeRequest, 's
 
 const IMPORT_CHUNK = 500;
 
+/** The subscriber a link is for; a confirmation link also finds a deleted one (who asked to come back). */
 export async function subscriberByTokenOr404(column: 'confirm_token' | 'unsubscribe_token', token: string, transaction: Transaction): Promise<Subscriber> {
-  const subscriber = await Subscriber.findOne({ where: { [column]: token }, lock: transaction.LOCK.UPDATE, transaction });
+  const subscriber = await Subscriber.findOne({ where: { [column]: token }, paranoid: column === 'unsubscribe_token', lock: transaction.LOCK.UPDATE, transaction });
   if (!subscriber) throw notFound('This link is not valid (or no longer).');
   return subscriber;
 }
@@ -174,9 +220,11 @@ const BATCH = 50;
 async function sendConfirmationBatch(): Promise<number> {
   const claimed = await db.sequelize.transaction(async (transaction) => {
     const rows = await Subscriber.findAll({
-      where: { status: 'pending', confirmation_sent_at: null }, order: [['id', 'ASC']], limit: BATCH, lock: transaction.LOCK.UPDATE, skipLocked: true, transaction,
+      // Pending subscribers, and known addresses (deleted ones too) asked to subscribe again or to change.
+      where: { confirmation_sent_at: null, confirm_token: { [Op.ne]: null }, [Op.or]: [{ status: 'pending', deleted_at: null }, { requested: { [Op.ne]: null } }] },
+      order: [['id', 'ASC']], limit: BATCH, lock: transaction.LOCK.UPDATE, skipLocked: true, paranoid: false, transaction,
     });
-    if (rows.length) await Subscriber.update({ confirmation_sent_at: new Date() }, { where: { id: rows.map((r) => r.id) }, transaction, silent: true });
+    if (rows.length) await Subscriber.update({ confirmation_sent_at: new Date() }, { where: { id: rows.map((r) => r.id) }, transaction, silent: true, paranoid: false });
     return rows;
   });
   const failed: number[] = [];
@@ -189,7 +237,7 @@ async function sendConfirmationBatch(): Promise<number> {
       log.warn({ err: error, subscriber_id: subscriber.id }, 'confirmation mail not sent; retried at the next tick');
     }
   }));
-  if (failed.length) await Subscriber.update({ confirmation_sent_at: null }, { where: { id: failed }, silent: true });
+  if (failed.length) await Subscriber.update({ confirmation_sent_at: null }, { where: { id: failed }, silent: true, paranoid: false });
   // A refused mail waits for the next tick rather than being tried again at once.
   return failed.length ? 0 : claimed.length;
 }

@@ -4,6 +4,8 @@ import * as assert from 'uvu/assert';
 import { distanceKm, boundingBox } from '../../functions/deliveries/geo';
 import { estimatedDeliveryDate } from '../../functions/deliveries/deliveries';
 import { normalizeTrackingNumber, newTrackingNumber } from '../../functions/deliveries/tracking-number';
+import { deliveries } from '../../functions/deliveries';
+import { adminRoutesNotAnswering } from '../helpers/admin';
 import type { Call } from '../helpers/http';
 import { freshId, serveDeliveries, tokens } from './helpers';
 
@@ -114,6 +116,16 @@ it('admin sale points: CRUD with orders.update (reads orders.view); unique code;
   assert.is((await call('GET', `/admin/sale-points?search=${code}`, { token: tokens.support })).body.total, 1);
   assert.is((await call('DELETE', `/admin/sale-points/${id}`, { token: tokens.manager })).status, 204);
   assert.is((await call('GET', `/admin/sale-points/${id}`, { token: tokens.manager })).status, 404);
+});
+
+it("a customer (who holds orders.view for their own orders) gets 403 on every /admin route: sale points, statuses, deliveries; staff read them", async () => {
+  const customer = tokens.customer(freshId());
+  assert.equal(await adminRoutesNotAnswering(deliveries, call, customer, 403), []);
+  assert.is((await call('GET', '/deliveries', { token: customer })).status, 200, 'their own deliveries still answer');
+  assert.is((await call('GET', '/sale-points')).status, 200, 'the public sale points too');
+  for (const path of ['/admin/sale-points', '/admin/status', '/admin/status/statistics', '/admin/deliveries']) {
+    assert.is((await call('GET', path, { token: tokens.support })).status, 200, path);
+  }
 });
 
 it('statuses: the ten seeded with colour and description; statistics; admin CRUD keeps the lifecycle ones', async () => {

@@ -38,7 +38,7 @@ e2e('subscribe → confirmation mail → confirm link → campaign → mails rec
   const readers = [uniqueEmail('reader-a'), uniqueEmail('reader-b')];
   for (const email of readers) {
     const res = await call('POST', '/api/v1/newsletters/newsletters/subscribe', { body: { email, name: 'Reader', source: tag } });
-    assert.equal([res.status, res.body.status], [201, 'pending'], res.text);
+    assert.equal([res.status, res.body.email], [200, email], res.text);
     const confirmation = await mailTo(email);
     const link = confirmLink(confirmation);
     assert.ok(link.startsWith(`${nginx}/api/v1/newsletters/newsletters/confirm/`), link);

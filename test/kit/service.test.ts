@@ -5,7 +5,7 @@ import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { readFileSync } from 'node:fs';
 import { createHttpFunction } from '../../functions/kit/service';
-import { reply, route } from '../../functions/kit/route';
+import { reply, route, staff } from '../../functions/kit/route';
 import { revokeToken } from '../../functions/kit/revocation';
 import { signToken } from '../../functions/kit/jwt';
 import { conflict } from '../../functions/kit/errors';
@@ -35,6 +35,7 @@ const widgets = {
       body: { type: 'object', properties: { name: { type: 'string' } } },
       handler: ({ body }) => ({ changed: Object.keys(body) }),
     }),
+    route({ method: 'GET', path: '/admin/widgets', summary: "everyone's widgets", access: staff('products.view'), handler: () => ({ data: [] }) }),
     route({ method: 'GET', path: '/boom', summary: 'fails', access: 'public', handler: () => { throw new Error('secret database password in this message'); } }),
     route({ method: 'GET', path: '/taken', summary: 'conflict', access: 'public', handler: () => { throw conflict('Already there.'); } }),
   ],
@@ -103,6 +104,15 @@ kit('no token 401, a token without the permission 403, with it 201', async () =>
   assert.is((await call('POST', '/widgets', { body: { name: 'w', price: 1 } })).status, 401);
   assert.is((await call('POST', '/widgets', { token: customer(), body: { name: 'w', price: 1 } })).status, 403);
   assert.is((await call('POST', '/widgets', { token: merchant(), body: { name: 'w', price: 1 } })).status, 201);
+});
+
+kit("a staff access: a customer's permission (held for their own data) is 403, staff's with it 200", async () => {
+  assert.is((await call('GET', '/admin/widgets', { token: customer() })).status, 403, 'the customer holds products.view');
+  const staffer = (permissions: string[]) => signToken({ id: 3, email: 's@example.com', roles: ['support'], permissions }).token;
+  assert.is((await call('GET', '/admin/widgets', { token: staffer([]) })).status, 403, 'staff without the permission');
+  assert.is((await call('GET', '/admin/widgets', { token: staffer(['products.view']) })).status, 200);
+  const both = signToken({ id: 4, email: 'b@example.com', roles: ['customer', 'merchant'], permissions: ['products.view'] }).token;
+  assert.is((await call('GET', '/admin/widgets', { token: both })).status, 200, 'a customer who is also staff');
 });
 
 kit('super-admin passes every permission check', async () => {

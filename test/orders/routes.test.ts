@@ -1,7 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { QueryTypes } from 'sequelize';
+import { orders } from '../../functions/orders';
 import { db } from '../../functions/orders/database';
+import { adminRoutesNotAnswering } from '../helpers/admin';
 import { DELIVERY_CHANGED, STOCK_RESERVED, deliver, deliveryChange, outbox, person, placeOrder, reserved, startOrders, type OrdersUnderTest, type Person } from './harness';
 
 const it = suite('orders: routes, access, lifecycle by hand, statistics');
@@ -154,6 +156,14 @@ it('order statuses: public reads; staff CRUD; lifecycle statuses cannot be renam
   assert.is((await get(`/order-status/${created.body.id}`)).status, 404);
 });
 
+
+it('a customer (who holds orders.view for their own orders) gets 403 on every /admin route; their own orders and the public statuses still answer', async () => {
+  const customer = someCustomer();
+  assert.equal(await adminRoutesNotAnswering(orders, app.call, customer.token, 403), []);
+  assert.is((await get('/orders', customer)).status, 200);
+  assert.is((await get('/order-status')).status, 200);
+  assert.is((await get('/admin/order-status', support)).status, 200, 'staff with orders.view read them');
+});
 
 it('admin orders: staff only; PUT follows the lifecycle (status by name or id) and changes notes; DELETE only when over', async () => {
   const gina = person('customer');

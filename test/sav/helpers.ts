@@ -4,14 +4,17 @@ import { migrateAndSeed } from '../../functions/kit/db';
 import { signToken } from '../../functions/kit/jwt';
 import { sav } from '../../functions/sav';
 import { auth } from '../../functions/auth';
+import { orders } from '../../functions/orders';
+import { db as ordersDb } from '../../functions/orders/database';
 import { db } from '../../functions/sav/database';
 import { client, uniqueEmail, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
 import { startS3 } from '../helpers/s3';
 
 /**
- * The sav function served in this process with its own database, beside a real auth function
- * (sav asks it whether an assignee is an agent) and, for attachments, a real S3 server (s3rver).
+ * The sav function served in this process with its own database, beside real auth and orders
+ * functions (sav asks auth whether an assignee is an agent, orders whether the caller may link an
+ * order) and, for attachments, a real S3 server (s3rver).
  */
 export interface SavHarness {
   url: string;
@@ -29,6 +32,12 @@ export async function startSav(options: { s3?: boolean } = {}): Promise<SavHarne
   const previousAuthUrl = process.env.SERVICE_URL_AUTH;
   process.env.SERVICE_URL_AUTH = authServed.url;
   closers.push(async () => restore('SERVICE_URL_AUTH', previousAuthUrl));
+  await migrateAndSeed('orders', migrationsOf(orders), orders.seeds ?? []);
+  const ordersServed = await serveFunction(createHttpFunction(orders));
+  closers.push(ordersServed.close);
+  const previousOrdersUrl = process.env.SERVICE_URL_ORDERS;
+  process.env.SERVICE_URL_ORDERS = ordersServed.url;
+  closers.push(async () => restore('SERVICE_URL_ORDERS', previousOrdersUrl));
   if (options.s3) closers.push(await startS3(['sav'], 80));
   const served = await serveFunction(createHttpFunction(sav));
   closers.push(served.close);
@@ -86,6 +95,18 @@ export async function registeredUser(authCall: Call, role?: string): Promise<{ i
     if (granted.status !== 200) throw new Error(`grant ${role}: ${granted.text}`);
   }
   return { id, token: res.body.token };
+}
+
+/** An order of `userId`, written straight to the orders database (what placing one would leave): its id. */
+export async function orderOf(userId: number): Promise<number> {
+  const address = JSON.stringify({ first_name: 'Ada', last_name: 'Lovelace', address_line_1: '1 rue de la Paix', city: 'Paris', postal_code: '75002', country_code: 'FR' });
+  const [id] = await ordersDb.sequelize.query(
+    `INSERT INTO orders (order_number, user_id, customer_email, basket_id, status_id, billing_address_id, shipping_address_id, billing_address, shipping_address, payment_method,
+       total_amount_ht, total_discount, vat_amount, shipping_amount, total_amount_ttc, delivery_sequence, created_at, updated_at)
+     SELECT ?, ?, ?, 1, id, 1, 1, ?, ?, 'credit_card', '10.00', '0.00', '2.00', '0.00', '12.00', 0, NOW(), NOW() FROM order_status WHERE name = 'pending'`,
+    { replacements: [`ORD-SAV-${userId}-${freshId()}`, userId, `user${userId}@example.com`, address, address], type: QueryTypes.INSERT },
+  );
+  return id as unknown as number;
 }
 
 export async function newTicket(call: Call, ownerToken: string, body: Record<string, unknown> = {}) {

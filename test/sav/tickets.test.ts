@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ENGAGEMENT_EVENTS } from '../../functions/contracts/engagement';
 import type { Call } from '../helpers/http';
-import { agent, customer, freshId, newTicket, outboxFor, startSav, tokens, type SavHarness } from './helpers';
+import { agent, customer, freshId, newTicket, orderOf, outboxFor, startSav, tokens, type SavHarness } from './helpers';
 
 const it = suite('sav: tickets');
 let sav: SavHarness;
@@ -17,9 +17,10 @@ it.after(() => sav.close());
 
 it('a customer opens a ticket: 201, a readable number, open, owned by the caller whatever the body says; ticket.created emitted', async () => {
   const me = customer();
+  const order = await orderOf(me.id);
   const res = await call('POST', '/tickets', {
     token: me.token,
-    body: { subject: '  Broken lamp ', description: 'It arrived broken.', priority: 'high', category: 'delivery', order_id: 42, user_id: 1, status: 'closed', assigned_to: 5, ticket_number: 'SAV-1999-000001' },
+    body: { subject: '  Broken lamp ', description: 'It arrived broken.', priority: 'high', category: 'delivery', order_id: order, user_id: 1, status: 'closed', assigned_to: 5, ticket_number: 'SAV-1999-000001' },
   });
   assert.is(res.status, 201, res.text);
   const ticket = res.body;
@@ -27,7 +28,7 @@ it('a customer opens a ticket: 201, a readable number, open, owned by the caller
   assert.match(ticket.ticket_number, new RegExp(`^SAV-${year}-\\d{6}$`));
   assert.equal(
     [ticket.subject, ticket.description, ticket.priority, ticket.category, ticket.order_id, ticket.user_id, ticket.status, ticket.assigned_to, ticket.email],
-    ['Broken lamp', 'It arrived broken.', 'high', 'delivery', 42, me.id, 'open', null, `user${me.id}@example.com`],
+    ['Broken lamp', 'It arrived broken.', 'high', 'delivery', order, me.id, 'open', null, `user${me.id}@example.com`],
   );
   assert.not.ok('access_token_hash' in ticket);
   assert.not.ok('metadata' in ticket, 'metadata is for staff');
@@ -36,7 +37,7 @@ it('a customer opens a ticket: 201, a readable number, open, owned by the caller
   assert.equal(events.map((e) => e.type), [ENGAGEMENT_EVENTS.ticketCreated]);
   assert.equal(events[0].data, {
     id: ticket.id, ticket_number: ticket.ticket_number, user_id: me.id, email: `user${me.id}@example.com`, subject: 'Broken lamp',
-    category: 'delivery', priority: 'high', status: 'open', order_id: 42, created_at: events[0].data.created_at,
+    category: 'delivery', priority: 'high', status: 'open', order_id: order, created_at: events[0].data.created_at,
   });
   const defaults = await newTicket(call, me.token, { priority: undefined, category: undefined });
   assert.equal([defaults.priority, defaults.category, defaults.order_id], ['medium', null, null]);
@@ -62,6 +63,32 @@ it('bad input names the field (422); no token 401', async () => {
   assert.is(malformed.status, 400);
   // `message` is another name for the description, as on the public form.
   assert.is((await newTicket(call, me.token, { description: undefined, message: 'Said as message' })).description, 'Said as message');
+});
+
+it("a ticket links only an order its caller may see: another customer's or an unknown one is a 422 on order_id (create and change); staff link any existing order", async () => {
+  const me = customer();
+  const mine = await orderOf(me.id);
+  const theirs = await orderOf(freshId());
+  const unknown = theirs + 1_000_000;
+  for (const order_id of [theirs, unknown]) {
+    const res = await call('POST', '/tickets', { token: me.token, body: { subject: 'Refund', description: 'Please refund.', order_id } });
+    assert.is(res.status, 422, res.text);
+    assert.equal(res.body.errors.order_id, ['The selected order does not exist or is not yours.'], 'the same answer for both');
+  }
+  const ticket = await newTicket(call, me.token, { order_id: mine });
+  const changed = await call('PATCH', `/tickets/${ticket.id}`, { token: me.token, body: { order_id: theirs } });
+  assert.is(changed.status, 422, changed.text);
+  assert.ok(changed.body.errors.order_id);
+  assert.is((await call('GET', `/tickets/${ticket.id}`, { token: me.token })).body.order_id, mine, 'nothing changed');
+
+  const support = agent();
+  const linked = await call('PATCH', `/tickets/${ticket.id}`, { token: support.token, body: { order_id: theirs } });
+  assert.equal([linked.status, linked.body.order_id], [200, theirs], 'staff with orders.view see every order');
+  assert.is((await call('PATCH', `/tickets/${ticket.id}`, { token: support.token, body: { order_id: unknown } })).status, 422, 'but it must exist');
+  const resent = await call('PUT', `/tickets/${ticket.id}`, { token: me.token, body: { subject: 'Refund, please', order_id: theirs } });
+  assert.equal([resent.status, resent.body.order_id], [200, theirs], 'sending the ticket back as it is links nothing new');
+  assert.is((await call('PATCH', `/tickets/${ticket.id}`, { token: me.token, body: { order_id: null } })).status, 200, 'unlinking needs no check');
+  assert.is((await newTicket(call, support.token, { order_id: theirs })).order_id, theirs);
 });
 
 it('ticket numbers stay unique and in sequence under concurrent creation', async () => {
@@ -103,7 +130,8 @@ it('lists filter by status, priority, category, assigned_to (id, me, none), orde
   const me = customer();
   const support = agent();
   const tag = `cat-${freshId()}`;
-  const low = await newTicket(call, me.token, { subject: 'Invoice copy please', priority: 'low', category: tag, order_id: 7 });
+  const order = await orderOf(me.id);
+  const low = await newTicket(call, me.token, { subject: 'Invoice copy please', priority: 'low', category: tag, order_id: order });
   const urgent = await newTicket(call, me.token, { subject: 'Charged twice', priority: 'urgent', category: tag });
   const other = await newTicket(call, me.token, { subject: 'Wrong size', category: tag });
   assert.is((await call('POST', `/tickets/${urgent.id}/assign`, { token: support.token, body: { assigned_to: support.id } })).status, 200);
@@ -118,7 +146,7 @@ it('lists filter by status, priority, category, assigned_to (id, me, none), orde
   assert.equal(await ids(`assigned_to=${support.id}`), [urgent.id]);
   assert.equal(await ids('assigned_to=me'), [urgent.id]);
   assert.equal(await ids('assigned_to=none&sort=id'), [low.id, other.id]);
-  assert.equal(await ids('order_id=7'), [low.id]);
+  assert.equal(await ids(`order_id=${order}`), [low.id]);
   assert.equal(await ids('search=twice'), [urgent.id]);
   assert.equal(await ids(`search=${urgent.ticket_number}`), [urgent.id]);
   assert.equal(await ids('search=100%25'), [], 'LIKE wildcards are literal');

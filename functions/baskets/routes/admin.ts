@@ -1,10 +1,11 @@
-import { forbidden, hasStaffPermission, listQuerySchema, notFound, paginate, reply, route, type ListQuery, type Route } from '../../kit';
+import { listQuerySchema, notFound, paginate, reply, route, staff, type ListQuery } from '../../kit';
 import { db } from '../database';
 import { basketJson, basketJsonOf, loadBaskets } from '../basket';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 4_294_967_295 } } };
-const read = { permission: 'orders.view' };
-const write = { permission: 'orders.update' };
+// Customers hold `orders.view` for their own orders: it does not open everyone's baskets and codes.
+const read = staff('orders.view');
+const write = staff('orders.update');
 
 export const adminBasketRoutes = [
   route<{}, ListQuery & { user_id?: number; status?: string }>({
@@ -33,19 +34,3 @@ export const adminBasketRoutes = [
     },
   }),
 ];
-
-/**
- * The /admin routes: reads need a staff role besides the permission. Touching `db.models` first
- * defines the models the CRUD routes were declared with.
- */
-export function adminOnly(routes: Route[]): Route[] {
-  return routes.map((r) => ({
-    ...r,
-    handler(req) {
-      void db.models;
-      // Customers hold `orders.view` for their own orders: it does not open everyone's baskets and codes.
-      if (r.method === 'GET' && !hasStaffPermission(req.user, 'orders.view')) throw forbidden();
-      return r.handler(req);
-    },
-  }));
-}

@@ -1,18 +1,13 @@
 import type { Transaction } from 'sequelize';
-import { conflict, crudRoutes, fieldError, forbidden, formatCents, idParams, moneySchema, notFound, optionalText, reply, requiredText, route, toCents, type Caller } from '../../kit';
+import { conflict, crudRoutes, fieldError, formatCents, idParams, moneySchema, notFound, optionalText, reply, requiredText, route, staff, toCents } from '../../kit';
 import { Delivery, DELIVERY_METHODS, db, SalePoint, Status, type DeliveryMethod } from '../database';
-import { createDelivery, deliveryJson, deliveryOr404, seesAllDeliveries, type NewDelivery } from '../deliveries';
+import { createDelivery, deliveryJson, deliveryOr404, type NewDelivery } from '../deliveries';
 import { changeStatus, statusNamed, type DeliveryStatus } from '../lifecycle';
 import { deliveryListQuery, listDeliveries, statusChangeFields, type DeliveryListQuery } from './deliveries';
 
-const view = { permission: 'orders.view' };
-const manage = { permission: 'orders.update' };
-
-/** A customer's orders.view covers their own orders: the administration needs staff. */
-function staffOnly(caller: Caller) {
-  if (!seesAllDeliveries(caller)) throw forbidden();
-}
-
+// A customer's orders.view covers their own orders: the administration needs staff.
+const view = staff('orders.view');
+const manage = staff('orders.update');
 
 const editable = {
   delivery_method: { type: 'string', enum: DELIVERY_METHODS },
@@ -54,17 +49,11 @@ type UpdateBody = Editable & { status?: string; location?: string | null; note?:
 export const adminDeliveryRoutes = [
   route<{}, DeliveryListQuery>({
     method: 'GET', path: '/admin/deliveries', summary: 'Every delivery', access: view, query: deliveryListQuery,
-    handler: ({ user, query }) => {
-      staffOnly(user);
-      return listDeliveries({}, query);
-    },
+    handler: ({ query }) => listDeliveries({}, query),
   }),
   route<{ id: number }>({
     method: 'GET', path: '/admin/deliveries/:id', summary: 'One delivery', access: view, params: idParams,
-    handler: async ({ user, params }) => {
-      staffOnly(user);
-      return deliveryJson(await deliveryOr404(params.id));
-    },
+    handler: async ({ params }) => deliveryJson(await deliveryOr404(params.id)),
   }),
   route<{}, {}, CreateBody>({
     method: 'POST', path: '/admin/deliveries', summary: 'Create the delivery of an order by hand (one per order); emits delivery.created', access: manage,

@@ -1,5 +1,5 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { crudRoutes, escapeLike, idParams, listQuerySchema, notFound, pageOf, paginate, requiredText, route, type ListQuery } from '../../kit';
+import { crudRoutes, escapeLike, idParams, listQuerySchema, notFound, pageOf, paginate, requiredText, route, staff, type ListQuery } from '../../kit';
 import { SalePoint } from '../database';
 import { boundingBox, distanceKm } from '../geo';
 
@@ -84,7 +84,7 @@ export const salePointRoutes = [
   }),
   ...crudRoutes({
     model: SalePoint, noun: 'sale point', path: '/admin/sale-points',
-    access: { list: { permission: 'orders.view' }, show: { permission: 'orders.view' }, create: { permission: 'orders.update' }, update: { permission: 'orders.update' }, delete: { permission: 'orders.update' } },
+    access: { list: staff('orders.view'), show: staff('orders.view'), create: staff('orders.update'), update: staff('orders.update'), delete: staff('orders.update') },
     fields, required: ['name', 'code', 'address', 'city', 'postal_code', 'latitude', 'longitude'], unique: ['code'],
     sortable: SORTABLE, searchable: ['name', 'code', 'city', 'postal_code'], filters: { is_active: { type: 'boolean' }, city: { type: 'string', maxLength: 255 } },
   }),

@@ -1,5 +1,5 @@
 import { QueryTypes } from 'sequelize';
-import { conflict, crudRoutes, route, type CrudOptions } from '../../kit';
+import { conflict, crudRoutes, route, staff, type CrudOptions } from '../../kit';
 import { db, Status } from '../database';
 import { LIFECYCLE_STATUSES, type DeliveryStatus } from '../lifecycle';
 
@@ -34,8 +34,8 @@ async function statistics() {
   return { total: byStatus.reduce((sum, row) => sum + row.count, 0), by_status: byStatus };
 }
 
-const view = { permission: 'orders.view' };
-const manage = { permission: 'orders.update' };
+const view = staff('orders.view');
+const manage = staff('orders.update');
 
 export const statusRoutes = [
   route({ method: 'GET', path: '/status/statistics', summary: 'Number of deliveries per status', access: 'public', handler: statistics }),

@@ -1,6 +1,6 @@
 import { reply, route, type Route } from '../../kit';
 import { db, sql } from '../database';
-import { publicSubscriberJson, sendPendingConfirmations, subscribe, subscriberByTokenOr404, changeStatus, type SubscribeRequest } from '../subscribers';
+import { changeStatus, confirmSubscription, normalizeEmail, publicSubscriberJson, requestSubscription, sendPendingConfirmations, subscriberByTokenOr404, type SubscribeRequest } from '../subscribers';
 
 export const subscribeBody = {
   type: 'object',
@@ -14,15 +14,18 @@ export const subscribeBody = {
   },
 };
 
+/**
+ * The same answer whatever the address's state (new, pending, subscribed, left): it tells no one
+ * whether an address is known, and changes nothing stored (see `requestSubscription`).
+ */
 const subscribeRoute = (path: string): Route =>
   route<{}, {}, SubscribeRequest>({
-    method: 'POST', path, summary: 'Subscribe (double opt-in: pending until the mailed link is followed); asking again is harmless',
-    access: 'public', body: subscribeBody, response: { status: 201 },
+    method: 'POST', path, summary: 'Ask to subscribe (double opt-in): the mailed link confirms, and applies the details given to a known address',
+    access: 'public', body: subscribeBody,
     handler: async ({ body }) => {
-      const { subscriber, created } = await db.sequelize.transaction((transaction) => subscribe({ ...body, source: body.source ?? 'website' }, transaction));
+      await db.sequelize.transaction((transaction) => requestSubscription({ ...body, source: body.source ?? 'website' }, transaction));
       void sendPendingConfirmations();
-      const message = subscriber.status === 'subscribed' ? 'This address is already subscribed.' : 'Please check your inbox: we sent a link to confirm the subscription.';
-      return reply.with(created ? 201 : 200, { message, ...publicSubscriberJson(subscriber) });
+      return { message: 'Thank you. If this address has something to confirm, a link is on its way to it: please check your inbox.', email: normalizeEmail(body.email) };
     },
   });
 
@@ -59,13 +62,10 @@ export const publicRoutes: Route[] = [
   subscribeRoute('/subscribe'),
   route<{ token: string }>({
     method: 'GET', path: '/newsletters/confirm/:token', summary: 'Confirm a subscription from the mailed link (double opt-in)', access: 'public', params: tokenParams,
-    handler: async ({ params }) =>
-      db.sequelize.transaction(async (transaction) => {
-        const subscriber = await subscriberByTokenOr404('confirm_token', params.token, transaction);
-        const already = subscriber.status === 'subscribed';
-        await changeStatus(subscriber, 'subscribed', transaction);
-        return { message: already ? 'Your subscription was already confirmed.' : 'Your subscription is confirmed. Welcome!', ...publicSubscriberJson(subscriber) };
-      }),
+    handler: async ({ params }) => {
+      const { subscriber, already } = await db.sequelize.transaction((transaction) => confirmSubscription(params.token, transaction));
+      return { message: already ? 'Your subscription was already confirmed.' : 'Your subscription is confirmed. Welcome!', ...publicSubscriberJson(subscriber) };
+    },
   }),
   unsubscribeRoute('GET'),
   unsubscribeRoute('POST'),

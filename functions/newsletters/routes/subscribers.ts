@@ -95,6 +95,8 @@ export const subscriberRoutes: Route[] = [
       await db.sequelize.transaction(async (transaction) => {
         const subscriber = await subscriberOr404(params.id, transaction);
         if (subscriber.status === 'subscribed') await emitLeft(subscriber, 'deleted', transaction);
+        // Links mailed before no longer bring it back: only a new request of its own does.
+        await subscriber.update({ confirm_token: null, requested: null }, { transaction });
         await subscriber.destroy({ transaction });
       });
       return reply.noContent();

@@ -1,17 +1,11 @@
-import { idParams, conflict, fieldError, forbidden, reply, route, type Request } from '../../kit';
+import { idParams, conflict, fieldError, reply, route, staff } from '../../kit';
 import { db } from '../database';
-import { seesAllOrders } from '../access';
 import { isClosed } from '../lifecycle';
 import { listOrders, orderListQuery, type OrderListQuery } from '../listing';
 import { orderJson } from '../json';
 import { loadOrder, lockOrderOr404 } from '../orders';
 import { moveByHand } from '../transitions';
 import { existingStatusName, reasonField } from './orders';
-
-/** The admin area is for staff: a customer's orders.view does not open it. */
-function staffOnly(req: Request<any, any, any>) {
-  if (!seesAllOrders(req.user)) throw forbidden();
-}
 
 interface AdminUpdate {
   status?: string;
@@ -33,23 +27,18 @@ async function requestedStatus(body: AdminUpdate): Promise<string | undefined> {
 export const adminRoutes = [
   route<{}, OrderListQuery>({
     method: 'GET', path: '/admin/orders', summary: 'List every order: filters status, from, to, user_id, search (order number or e-mail)',
-    access: { permission: 'orders.view' },
+    // The admin area is for staff: a customer's orders.view does not open it.
+    access: staff('orders.view'),
     query: orderListQuery({ user_id: { type: 'integer', minimum: 1 }, search: { type: 'string', maxLength: 100 } }),
-    handler: (req) => {
-      staffOnly(req);
-      return listOrders(req.query, {});
-    },
+    handler: ({ query }) => listOrders(query, {}),
   }),
   route<{ id: number }>({
-    method: 'GET', path: '/admin/orders/:id', summary: 'One order', access: { permission: 'orders.view' }, params: idParams,
-    handler: async (req) => {
-      staffOnly(req);
-      return orderJson(await loadOrder(req.params.id));
-    },
+    method: 'GET', path: '/admin/orders/:id', summary: 'One order', access: staff('orders.view'), params: idParams,
+    handler: async ({ params }) => orderJson(await loadOrder(params.id)),
   }),
   route<{ id: number }, {}, AdminUpdate>({
     method: 'PUT', path: '/admin/orders/:id', summary: 'Update an order: notes, and its status (by name or id) along the lifecycle only (409 otherwise)',
-    access: { permission: 'orders.update' }, params: idParams,
+    access: staff('orders.update'), params: idParams,
     body: {
       type: 'object',
       properties: {
@@ -70,7 +59,7 @@ export const adminRoutes = [
   }),
   route<{ id: number }>({
     method: 'DELETE', path: '/admin/orders/:id', summary: 'Delete (soft) an order that is over: cancelled or refunded (409 otherwise)',
-    access: { permission: 'orders.delete' }, params: idParams, response: { status: 204 },
+    access: staff('orders.delete'), params: idParams, response: { status: 204 },
     handler: async ({ params }) => {
       await db.sequelize.transaction(async (transaction) => {
         const locked = await lockOrderOr404(params.id, transaction);

@@ -1,5 +1,5 @@
 import { col, fn } from 'sequelize';
-import { conflict, crudRoutes, formatCents, route, toCents, type CrudOptions } from '../../kit';
+import { conflict, crudRoutes, formatCents, route, staff, toCents, type CrudOptions } from '../../kit';
 import { db, type OrderStatus } from '../database';
 import { visibleTo } from '../access';
 import { isLifecycleStatus } from '../lifecycle';
@@ -10,7 +10,7 @@ const statusOptions = (): CrudOptions<OrderStatus> => ({
   model: db.models.OrderStatus,
   noun: 'order status',
   path: '/admin/order-status',
-  access: { list: { permission: 'orders.view' }, show: { permission: 'orders.view' }, create: { permission: 'orders.update' }, update: { permission: 'orders.update' }, delete: { permission: 'orders.delete' } },
+  access: { list: staff('orders.view'), show: staff('orders.view'), create: staff('orders.update'), update: staff('orders.update'), delete: staff('orders.delete') },
   fields: {
     name: { type: 'string', minLength: 1, maxLength: 50, pattern: '^[a-z][a-z0-9_]*$' },
     description: { type: ['string', 'null'], maxLength: 255 },

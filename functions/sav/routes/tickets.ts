@@ -4,6 +4,7 @@ import type { TicketPriority, TicketStatus } from '../../contracts/engagement';
 import { db, Ticket, TICKET_PRIORITIES, TICKET_STATUSES } from '../database';
 import { ensureMayChange, ensurePermission, isAgent, ticketFor, visibleTickets } from '../access';
 import { ensureAgent } from '../agents';
+import { ensureVisibleOrder } from '../orders';
 import { changeStatus, ensureCanMove, ensureNotClosed } from '../lifecycle';
 import { openTicket, ticketJson, ticketWithThread } from '../tickets';
 import { ticketStatistics } from '../statistics';
@@ -92,6 +93,7 @@ export const ticketRoutes = [
     handler: async ({ user, body }) => {
       const values = ticketValues(body);
       if (!values.description) throw invalid({ description: ['The description field is required.'] });
+      if (values.order_id) await ensureVisibleOrder(values.order_id);
       const ticket = await db.sequelize.transaction((transaction) => openTicket({
         ...values, subject: values.subject!, description: values.description!, user_id: user.id, contact_name: null, contact_email: user.email, metadata: { source: 'account' },
       }, transaction));
@@ -115,6 +117,8 @@ export const ticketRoutes = [
       const assigning = staff && body.assigned_to !== undefined;
       if (assigning) ensurePermission(user, 'support.respond');
       if (assigning && body.assigned_to !== null) await ensureAgent(body.assigned_to!, user);
+      // A client sending the ticket back as it is does not link its order again.
+      if (body.order_id && body.order_id !== (await ticketFor(user, params.id)).order_id) await ensureVisibleOrder(body.order_id);
       await db.sequelize.transaction(async (transaction) => {
         const ticket = await ticketFor(user, params.id, transaction);
         ensureMayChange(user, ticket);
