@@ -24,7 +24,7 @@ export const authEvents: EventDeclaration[] = [
   },
   {
     type: USER_ROLES_CHANGED,
-    description: "A user's roles or direct permissions changed; their live tokens are revoked, the next sign-in carries the new grants.",
+    description: "A user's roles or direct permissions changed; tokens carry them after refresh.",
     schema: {
       type: 'object',
       required: ['user_id', 'roles', 'permissions'],

@@ -2,12 +2,12 @@ import { resetTestRedis } from '../helpers/env';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { QueryTypes } from 'sequelize';
-import { createHttpFunction, migrationsOf } from '../../functions/kit/service';
-import { migrateAndSeed } from '../../functions/kit/db';
+import { createHttpFunction } from '../../functions/kit/service';
 import { auth } from '../../functions/auth';
 import { db } from '../../functions/auth/database';
 import { client, uniqueEmail, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
+import { migrateAuth } from '../helpers/auth-db';
 
 const it = suite('auth service');
 let call: Call;
@@ -25,7 +25,7 @@ async function registered(tag?: string) {
 
 it.before(async () => {
   await resetTestRedis();
-  await migrateAndSeed('auth', migrationsOf(auth), auth.seeds!);
+  await migrateAuth();
   const served = await serveFunction(createHttpFunction(auth));
   call = client(served.url);
   close = served.close;

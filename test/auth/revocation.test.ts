@@ -7,13 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { REPO_ROOT } from '../../scripts/local-env';
-import { migrateAndSeed } from '../../functions/kit/db';
-import { migrationsOf } from '../../functions/kit/service';
 import { prepareVerification, signToken, verifyToken } from '../../functions/kit/jwt';
 import { revokeTokensBefore } from '../../functions/kit/revocation';
-import { auth } from '../../functions/auth';
 import { client, uniqueEmail, type Call } from '../helpers/http';
 import { eventually } from '../helpers/eventually';
+import { migrateAuth } from '../helpers/auth-db';
 
 /** Revocation by user, role or permission: to the millisecond, across processes, and failing closed without Redis. */
 const it = suite('token revocation');
@@ -102,7 +100,7 @@ class RedisDoor {
 }
 
 it('fails closed: an auth process started while Redis is down answers 503 to a token, serves public routes; once it has read the revocations an outage keeps them', async () => {
-  await migrateAndSeed('auth', migrationsOf(auth), auth.seeds!);
+  await migrateAuth();
   const door = await RedisDoor.onFreePort();
   const probe = await RedisDoor.onFreePort();
   const port = probe.port;

@@ -10,6 +10,7 @@ import { auth } from '../../functions/auth';
 import { db } from '../../functions/sav/database';
 import { client, uniqueEmail, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
+import { migrateAuth } from '../helpers/auth-db';
 
 /**
  * The sav function served in this process with its own database, beside a real auth function
@@ -27,7 +28,7 @@ const S3rver = require('s3rver');
 
 export async function startSav(options: { s3?: boolean } = {}): Promise<SavHarness> {
   const closers: Array<() => Promise<void>> = [];
-  await migrateAndSeed('auth', migrationsOf(auth), auth.seeds ?? []);
+  await migrateAuth();
   await migrateAndSeed('sav', migrationsOf(sav), []);
   const authServed = await serveFunction(createHttpFunction(auth));
   closers.push(authServed.close);

@@ -34,17 +34,23 @@ async function ensureNameFree(model: typeof Role | typeof Permission, name: stri
   if (taken) throw conflict(`The name "${name}" has already been taken.`);
 }
 
-/** The permissions of `wanted` a role does not have yet: adding them grants them to every holder of the role. */
-function ensureMayAdd(caller: Caller, role: Role, wanted: Permission[]) {
+/**
+ * Whether giving `role` the set `wanted` changes it; the caller must hold every permission it adds
+ * (adding grants them to every holder of the role).
+ */
+function ensureMaySet(caller: Caller, role: Role, wanted: Permission[]): boolean {
   const current = new Set((role.permissions ?? []).map((p) => p.name));
-  ensureHolds(caller, wanted.map((p) => p.name).filter((name) => !current.has(name)), `these permissions to the role "${role.name}"`);
+  const added = wanted.map((p) => p.name).filter((name) => !current.has(name));
+  ensureHolds(caller, added, `these permissions to the role "${role.name}"`);
+  return added.length > 0 || new Set(wanted.map((p) => p.name)).size !== current.size;
 }
 
-/** Sets a role's permissions (the caller holding every one it adds); every token carrying the role is revoked. */
+/** Sets a role's permissions; when that changes them, every token carrying the role is revoked. */
 async function setRolePermissions(caller: Caller, role: Role, refs: Array<string | number>) {
   const permissions = await permissionsNamed(refs);
-  ensureMayAdd(caller, role, permissions);
-  await changeGrants([{ role: role.name }], (transaction) => role.setPermissions(permissions, { transaction }));
+  if (ensureMaySet(caller, role, permissions)) {
+    await changeGrants([{ role: role.name }], (transaction) => role.setPermissions(permissions, { transaction }));
+  }
 }
 
 const listQuery = listQuerySchema(['name', 'created_at'], { search: { type: 'string', maxLength: 100 } });
@@ -89,13 +95,13 @@ export const roleRoutes = [
         await ensureNameFree(Role, body.name!, role.id);
       }
       const permissions = body.permissions ? await permissionsNamed(body.permissions) : undefined;
-      if (permissions) ensureMayAdd(user, role, permissions);
+      const newSet = permissions ? ensureMaySet(user, role, permissions) : false;
       const change = async (transaction: Transaction) => {
         await role.update({ name: body.name ?? role.name, description: body.description === undefined ? role.description : body.description }, { transaction });
-        if (permissions) await role.setPermissions(permissions, { transaction });
+        if (newSet) await role.setPermissions(permissions!, { transaction });
       };
       // Tokens carry role names and permissions: a rename or a new set revokes those carrying the role.
-      if (renamed || permissions) await changeGrants([{ role: role.name }], change);
+      if (renamed || newSet) await changeGrants([{ role: role.name }], change);
       else await db.sequelize.transaction(change);
       return roleJson(await roleOr404(role.id));
     },
