@@ -1,5 +1,5 @@
 import type { Transaction } from 'sequelize';
-import { notFound, statements } from '../kit';
+import { forbidden, hasPermission, log, notFound, revokeTokensBefore, statements, type Caller, type RevocationTarget } from '../kit';
 import { db, Permission, Role, type User } from './database';
 
 /** A user with their roles and the permissions they hold directly or through a role. */
@@ -37,6 +37,31 @@ export function userJson(user: User) {
     updated_at: user.updated_at,
     ...grantsOf(user),
   };
+}
+
+/**
+ * Granting requires holding: 403 naming what the caller lacks. A super-admin holds everything;
+ * anyone else may grant (directly, through a role, or by adding to a role) only what it holds.
+ */
+export function ensureHolds(caller: Caller, permissions: Iterable<string>, what: string): void {
+  const lacking = [...new Set(permissions)].filter((p) => !hasPermission(caller, p)).sort();
+  if (lacking.length) throw forbidden(`You cannot grant ${what}: you do not hold ${lacking.join(', ')}.`);
+}
+
+/**
+ * Runs a change of grants in one transaction and revokes the live tokens of `targets` (users, or
+ * everyone carrying a role or permission) twice: before it commits (Redis down: nothing changes,
+ * 503) and once it has (a token whose grants were read between the two is refused too). Tokens
+ * issued afterwards carry the new grants and pass.
+ */
+export async function changeGrants<T>(targets: RevocationTarget[], change: (transaction: Transaction) => Promise<T>): Promise<T> {
+  const result = await db.sequelize.transaction(async (transaction) => {
+    const value = await change(transaction);
+    await revokeTokensBefore(targets);
+    return value;
+  });
+  await revokeTokensBefore(targets).catch((error) => log.error({ err: error, targets }, 'the revocation after a change of grants failed'));
+  return result;
 }
 
 export const tokenSubject = (user: User) => ({ id: user.id, email: user.email, ...grantsOf(user) });

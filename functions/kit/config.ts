@@ -65,3 +65,5 @@ export const redisUrl = () => env('REDIS_URL', 'redis://127.0.0.1:6379');
 export const rabbitmqUrl = () => env('RABBITMQ_URL', 'amqp://guest:guest@127.0.0.1:5672');
 
 export const tokenTtlSeconds = () => envInt('JWT_TTL_SECONDS', 3600);
+/** The absolute length of a session: refresh never carries a token past its login plus this. */
+export const maxSessionSeconds = () => envInt('JWT_MAX_SESSION_SECONDS', 7 * 24 * 3600);

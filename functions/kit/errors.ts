@@ -16,7 +16,8 @@ export const forbidden = (message = 'This action is unauthorized.') => new HttpE
 export const notFound = (message = 'Not found.') => new HttpError(404, message);
 export const conflict = (message: string) => new HttpError(409, message);
 export const tooLarge = (message = 'Request body too large.') => new HttpError(413, message);
-export const unavailable = (message: string) => new HttpError(503, message);
+export const unavailable = (message: string, retryAfterSeconds?: number) =>
+  new HttpError(503, message, undefined, retryAfterSeconds ? { 'Retry-After': String(retryAfterSeconds) } : undefined);
 
 export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many requests.') =>
   new HttpError(429, message, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });

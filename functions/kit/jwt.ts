@@ -1,9 +1,9 @@
 import { createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
-import { env, tokenTtlSeconds } from './config';
-import { unauthorized } from './errors';
-import { isRevoked, revocationsReady } from './revocation';
+import { env, maxSessionSeconds, tokenTtlSeconds } from './config';
+import { unauthorized, unavailable } from './errors';
+import { isRevoked, revocationsLoaded, revocationsReady } from './revocation';
 
 /** Who is calling, as the auth service vouched for it. */
 export interface Caller {
@@ -13,6 +13,8 @@ export interface Caller {
   permissions: string[];
   jti: string;
   exp: number;
+  /** When the session began (the login), epoch seconds: refresh keeps it. */
+  authTime?: number;
 }
 
 interface Claims {
@@ -22,6 +24,9 @@ interface Claims {
   permissions: string[];
   jti: string;
   iat: number;
+  /** `iat` in milliseconds: revocations compare with it, so a token issued in the same second after one still passes. */
+  iat_ms?: number;
+  auth_time?: number;
   exp: number;
 }
 
@@ -64,8 +69,18 @@ export async function prepareVerification(): Promise<void> {
   await revocationsReady();
 }
 
-export function signToken(user: { id: number; email: string; roles: string[]; permissions: string[] }) {
-  const token = jwt.sign({ email: user.email, roles: user.roles, permissions: user.permissions }, signingKey(), {
+export interface Session {
+  /** When the grants the token carries were read (epoch ms, default now): revocations made after that refuse it. */
+  issuedAtMs?: number;
+  /** When the session began (epoch seconds, default now: a login); a refresh passes the old token's on. */
+  authTime?: number;
+}
+
+export function signToken(user: { id: number; email: string; roles: string[]; permissions: string[] }, session: Session = {}) {
+  const issuedAtMs = session.issuedAtMs ?? Date.now();
+  const iat = Math.floor(issuedAtMs / 1000);
+  const claims = { email: user.email, roles: user.roles, permissions: user.permissions, iat, iat_ms: issuedAtMs, auth_time: session.authTime ?? iat };
+  const token = jwt.sign(claims, signingKey(), {
     algorithm: ALGORITHM,
     subject: String(user.id),
     issuer: issuer(),
@@ -75,7 +90,14 @@ export function signToken(user: { id: number; email: string; roles: string[]; pe
   return { token, token_type: 'bearer' as const, expires_in: tokenTtlSeconds() };
 }
 
-/** The caller behind a token, or 401: bad signature, other algorithm, `none`, expired or revoked. */
+/** Whether a session that began at `authTime` (epoch seconds) is past `JWT_MAX_SESSION_SECONDS`: it may not be refreshed. */
+export const sessionOver = (authTime: number) => Date.now() / 1000 - authTime >= maxSessionSeconds();
+
+/**
+ * The caller behind a token, or 401: bad signature, other algorithm, `none`, expired or revoked.
+ * Until this process has read the revocations once (Redis down at its start) a sound token gets
+ * 503 with Retry-After: it may have been revoked (fail closed).
+ */
 export function verifyToken(token: string): Caller {
   let claims: Claims;
   try {
@@ -84,15 +106,22 @@ export function verifyToken(token: string): Caller {
     const expired = error instanceof jwt.TokenExpiredError;
     throw unauthorized(expired ? 'Token has expired.' : 'Token is invalid.');
   }
-  if (isRevoked(claims.jti)) throw unauthorized('Token has been revoked.');
-  return {
+  if (!revocationsLoaded()) {
+    throw unavailable('Token revocations are not known yet; try again shortly.', 1);
+  }
+  const caller = {
     id: Number(claims.sub),
     email: claims.email,
     roles: claims.roles ?? [],
     permissions: claims.permissions ?? [],
     jti: claims.jti,
     exp: claims.exp,
+    authTime: claims.auth_time ?? claims.iat ?? 0,
   };
+  // Tokens from before `iat_ms` existed count from the start of their second (refused rather than kept).
+  const issuedAtMs = typeof claims.iat_ms === 'number' ? claims.iat_ms : (claims.iat ?? 0) * 1000;
+  if (isRevoked({ ...caller, sub: claims.sub, issuedAtMs })) throw unauthorized('Token has been revoked.');
+  return caller;
 }
 
 export const isSuperAdmin = (caller: Caller) => caller.roles.includes('super-admin');

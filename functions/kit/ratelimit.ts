@@ -11,6 +11,8 @@ export interface WindowCounters {
   hit(key: string, windowSeconds: number): Promise<WindowState>;
   peek(key: string): Promise<WindowState>;
   reset(key: string): Promise<void>;
+  /** Takes one hit back (an attempt counted first that turned out fine); a window that ended stays ended. */
+  forgive(key: string): Promise<void>;
 }
 
 const secondsLeft = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
@@ -27,6 +29,10 @@ export const redisCounters: WindowCounters = {
   },
   async reset(key) {
     await redis().del(key);
+  },
+  async forgive(key) {
+    // Only a live window: a DECR of an expired key would make one that never expires.
+    await redis().eval("if redis.call('exists', KEYS[1]) == 1 then redis.call('decr', KEYS[1]) end", 1, key);
   },
 };
 
@@ -57,6 +63,10 @@ export function memoryCounters(): WindowCounters {
     },
     async reset(key) {
       windows.delete(key);
+    },
+    async forgive(key) {
+      const window = current(key, Date.now());
+      if (window) window.count--;
     },
   };
 }

@@ -170,7 +170,9 @@ function authorize(access: Access, token: string | undefined): Caller | undefine
     if (!token) return undefined;
     try {
       return verifyToken(token);
-    } catch {
+    } catch (error) {
+      // A bad token makes an anonymous caller; one that cannot be checked yet (503) is not ignored.
+      if (error instanceof HttpError && error.status === 503) throw error;
       return undefined;
     }
   }

@@ -2,12 +2,12 @@ import { resetTestRedis } from '../helpers/env';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { QueryTypes } from 'sequelize';
-import { createHttpFunction, migrationsOf } from '../../functions/kit/service';
-import { migrateAndSeed } from '../../functions/kit/db';
+import { createHttpFunction } from '../../functions/kit/service';
 import { auth } from '../../functions/auth';
 import { db } from '../../functions/auth/database';
 import { client, uniqueEmail, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
+import { migrateAuth } from '../helpers/auth-db';
 
 const it = suite('auth service');
 let call: Call;
@@ -25,7 +25,7 @@ async function registered(tag?: string) {
 
 it.before(async () => {
   await resetTestRedis();
-  await migrateAndSeed('auth', migrationsOf(auth), auth.seeds!);
+  await migrateAuth();
   const served = await serveFunction(createHttpFunction(auth));
   call = client(served.url);
   close = served.close;
@@ -141,13 +141,13 @@ it('permissions: twenty seeded, CRUD', async () => {
   assert.is((await call('DELETE', `/permissions/${created.body.id}`, { token: admin })).status, 204);
 });
 
-it("a user's roles and permissions: assign, remove, seen after refresh", async () => {
+it("a user's roles and permissions: assign, remove, seen after signing in again", async () => {
   const user = await registered();
   const given = await call('POST', `/users/${user.id}/roles`, { token: admin, body: { roles: ['support'] } });
   assert.is(given.status, 200);
   assert.equal(given.body.roles, ['customer', 'support']);
-  const refreshed = await call('POST', '/refresh', { token: user.token });
-  const me = await call('GET', '/me', { token: refreshed.body.token });
+  const again = await call('POST', '/login', { body: { email: user.email, password: user.password } });
+  const me = await call('GET', '/me', { token: again.body.token });
   assert.ok(me.body.permissions.includes('support.view'));
   const direct = await call('POST', `/users/${user.id}/permissions`, { token: admin, body: { permissions: ['reports.export'] } });
   assert.ok(direct.body.permissions.includes('reports.export'));
@@ -160,9 +160,8 @@ it("a user's roles and permissions: assign, remove, seen after refresh", async (
 it('only a super-admin may grant super-admin', async () => {
   const manager = await registered('admin');
   await call('POST', `/users/${manager.id}/roles`, { token: admin, body: { role: 'admin' } });
-  const managerToken = (await call('POST', '/refresh', { token: manager.token })).body.token;
   await call('POST', `/users/${manager.id}/permissions`, { token: admin, body: { permission: 'users.update' } });
-  const withUpdate = (await call('POST', '/refresh', { token: managerToken })).body.token;
+  const withUpdate = (await call('POST', '/login', { body: { email: manager.email, password: manager.password } })).body.token;
   const target = await registered();
   const refused = await call('POST', `/users/${target.id}/roles`, { token: withUpdate, body: { roles: ['super-admin'] } });
   assert.is(refused.status, 403);

@@ -10,6 +10,7 @@ import { db } from '../../functions/sav/database';
 import { client, uniqueEmail, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
 import { startS3 } from '../helpers/s3';
+import { migrateAuth } from '../helpers/auth-db';
 
 /**
  * The sav function served in this process with its own database, beside real auth and orders
@@ -25,7 +26,7 @@ export interface SavHarness {
 
 export async function startSav(options: { s3?: boolean } = {}): Promise<SavHarness> {
   const closers: Array<() => Promise<void>> = [];
-  await migrateAndSeed('auth', migrationsOf(auth), auth.seeds ?? []);
+  await migrateAuth();
   await migrateAndSeed('sav', migrationsOf(sav), []);
   const authServed = await serveFunction(createHttpFunction(auth));
   closers.push(authServed.close);

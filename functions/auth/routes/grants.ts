@@ -1,6 +1,8 @@
 import { Op, type Transaction } from 'sequelize';
-import { escapeLike, idParams, conflict, forbidden, invalid, listQuerySchema, notFound, paginate, reply, route, type ListQuery } from '../../kit';
+import { escapeLike, idParams, conflict, forbidden, invalid, listQuerySchema, notFound, paginate, reply, route, type Caller, type ListQuery } from '../../kit';
 import { db, Permission, Role } from '../database';
+import { ROLE_GRANTS } from '../seeds';
+import { changeGrants, ensureHolds } from '../users';
 
 const nameField = { type: 'string', minLength: 1, maxLength: 125, pattern: '^[a-z0-9][a-z0-9._-]*$' };
 const namesField = { type: 'array', items: { type: ['string', 'integer'] }, maxItems: 100 };
@@ -32,6 +34,25 @@ async function ensureNameFree(model: typeof Role | typeof Permission, name: stri
   if (taken) throw conflict(`The name "${name}" has already been taken.`);
 }
 
+/**
+ * Whether giving `role` the set `wanted` changes it; the caller must hold every permission it adds
+ * (adding grants them to every holder of the role).
+ */
+function ensureMaySet(caller: Caller, role: Role, wanted: Permission[]): boolean {
+  const current = new Set((role.permissions ?? []).map((p) => p.name));
+  const added = wanted.map((p) => p.name).filter((name) => !current.has(name));
+  ensureHolds(caller, added, `these permissions to the role "${role.name}"`);
+  return added.length > 0 || new Set(wanted.map((p) => p.name)).size !== current.size;
+}
+
+/** Sets a role's permissions; when that changes them, every token carrying the role is revoked. */
+async function setRolePermissions(caller: Caller, role: Role, refs: Array<string | number>) {
+  const permissions = await permissionsNamed(refs);
+  if (ensureMaySet(caller, role, permissions)) {
+    await changeGrants([{ role: role.name }], (transaction) => role.setPermissions(permissions, { transaction }));
+  }
+}
+
 const listQuery = listQuerySchema(['name', 'created_at'], { search: { type: 'string', maxLength: 100 } });
 const searchWhere = (search?: string) => (search ? { name: { [Op.like]: `%${escapeLike(search)}%` } } : {});
 
@@ -46,11 +67,13 @@ export const roleRoutes = [
   route<{}, {}, NamedBody>({
     method: 'POST', path: '/roles', summary: 'Create a role', access: write,
     body: { type: 'object', required: ['name'], properties: { name: nameField, description: { type: ['string', 'null'], maxLength: 255 }, permissions: namesField } },
-    handler: async ({ body }) => {
+    handler: async ({ body, user }) => {
       await ensureNameFree(Role, body.name);
+      const permissions = body.permissions ? await permissionsNamed(body.permissions) : [];
+      ensureHolds(user, permissions.map((p) => p.name), 'these permissions to a role');
       const id = await db.sequelize.transaction(async (transaction) => {
         const role = await Role.create({ name: body.name, description: body.description ?? null }, { transaction });
-        if (body.permissions) await role.setPermissions(await permissionsNamed(body.permissions, 'permissions', transaction), { transaction });
+        await role.setPermissions(permissions, { transaction });
         return role.id;
       });
       return reply.created(roleJson(await roleOr404(id)));
@@ -63,16 +86,23 @@ export const roleRoutes = [
   route<{ id: number }, {}, Partial<NamedBody>>({
     method: 'PUT', path: '/roles/:id', summary: 'Update a role (partial); `permissions` replaces its set', access: write, params: idParams,
     body: { type: 'object', properties: { name: nameField, description: { type: ['string', 'null'], maxLength: 255 }, permissions: namesField } },
-    handler: async ({ params, body }) => {
+    handler: async ({ params, body, user }) => {
       const role = await roleOr404(params.id);
-      if (body.name !== undefined && body.name !== role.name) {
-        if (role.name === 'super-admin') throw forbidden('The super-admin role cannot be renamed.');
-        await ensureNameFree(Role, body.name, role.id);
+      const renamed = body.name !== undefined && body.name !== role.name;
+      if (renamed) {
+        // `customer` renamed would make every customer staff; registration and access rules use these names.
+        if (role.name in ROLE_GRANTS) throw forbidden(`The role "${role.name}" is seeded and keeps its name.`);
+        await ensureNameFree(Role, body.name!, role.id);
       }
-      await db.sequelize.transaction(async (transaction) => {
+      const permissions = body.permissions ? await permissionsNamed(body.permissions) : undefined;
+      const newSet = permissions ? ensureMaySet(user, role, permissions) : false;
+      const change = async (transaction: Transaction) => {
         await role.update({ name: body.name ?? role.name, description: body.description === undefined ? role.description : body.description }, { transaction });
-        if (body.permissions) await role.setPermissions(await permissionsNamed(body.permissions, 'permissions', transaction), { transaction });
-      });
+        if (newSet) await role.setPermissions(permissions!, { transaction });
+      };
+      // Tokens carry role names and permissions: a rename or a new set revokes those carrying the role.
+      if (renamed || newSet) await changeGrants([{ role: role.name }], change);
+      else await db.sequelize.transaction(change);
       return roleJson(await roleOr404(role.id));
     },
   }),
@@ -82,7 +112,7 @@ export const roleRoutes = [
     handler: async ({ params }) => {
       const role = await roleOr404(params.id);
       if (role.name === 'super-admin') throw forbidden('The super-admin role cannot be deleted.');
-      await role.destroy();
+      await changeGrants([{ role: role.name }], (transaction) => role.destroy({ transaction }));
       return reply.noContent();
     },
   }),
@@ -90,9 +120,9 @@ export const roleRoutes = [
     method: 'POST', path: '/roles/:id/permissions', summary: "Set a role's permissions (names or ids)", access: write, params: idParams,
     response: { status: 200 },
     body: { type: 'object', required: ['permissions'], properties: { permissions: namesField } },
-    handler: async ({ params, body }) => {
+    handler: async ({ params, body, user }) => {
       const role = await roleOr404(params.id);
-      await role.setPermissions(await permissionsNamed(body.permissions));
+      await setRolePermissions(user, role, body.permissions);
       return roleJson(await roleOr404(role.id));
     },
   }),
@@ -124,17 +154,22 @@ export const permissionRoutes = [
   route<{ id: number }, {}, Partial<NamedBody>>({
     method: 'PUT', path: '/permissions/:id', summary: 'Update a permission (partial)', access: write, params: idParams,
     body: { type: 'object', properties: { name: nameField, description: { type: ['string', 'null'], maxLength: 255 } } },
-    handler: async ({ params, body }) => {
+    handler: async ({ params, body, user }) => {
       const permission = await permissionOr404(params.id);
-      if (body.name !== undefined && body.name !== permission.name) await ensureNameFree(Permission, body.name, permission.id);
-      return permission.update({ name: body.name ?? permission.name, description: body.description === undefined ? permission.description : body.description });
+      const changes = { name: body.name ?? permission.name, description: body.description === undefined ? permission.description : body.description };
+      if (body.name === undefined || body.name === permission.name) return permission.update(changes);
+      // A rename grants the new name to everyone who held the old one.
+      ensureHolds(user, [permission.name, body.name], `the permission "${body.name}" by renaming "${permission.name}"`);
+      await ensureNameFree(Permission, body.name, permission.id);
+      return changeGrants([{ permission: permission.name }], (transaction) => permission.update(changes, { transaction }));
     },
   }),
   route<{ id: number }>({
     method: 'DELETE', path: '/permissions/:id', summary: 'Delete a permission', access: write, params: idParams,
     response: { status: 204 },
     handler: async ({ params }) => {
-      await (await permissionOr404(params.id)).destroy();
+      const permission = await permissionOr404(params.id);
+      await changeGrants([{ permission: permission.name }], (transaction) => permission.destroy({ transaction }));
       return reply.noContent();
     },
   }),

@@ -1,5 +1,5 @@
 import { UniqueConstraintError } from 'sequelize';
-import { emit, redisCounters, envInt, fieldError, reply, revokeToken, route, signToken, tooManyRequests, unauthorized, verifyToken, type Request } from '../../kit';
+import { HttpError, emit, redisCounters, envInt, fieldError, reply, revokeToken, route, sessionOver, signToken, tooManyRequests, unauthorized, verifyToken, type Request } from '../../kit';
 import { db } from '../database';
 import { USER_REGISTERED } from '../events';
 import { decoyHash, hashPassword, verifyPassword } from '../passwords';
@@ -14,9 +14,11 @@ const loginLimits = () => ({
   windowSeconds: envInt('LOGIN_FAILURE_WINDOW_SECONDS', 900),
 });
 
+/** A new session's token. Its `iat_ms` is taken before the grants are read: a revocation made meanwhile refuses it. */
 async function issueFor(userId: number) {
+  const issuedAtMs = Date.now();
   const user = (await loadUser(userId))!;
-  return { user: userJson(user), ...signToken(tokenSubject(user)) };
+  return { user: userJson(user), ...signToken(tokenSubject(user), { issuedAtMs }) };
 }
 
 export const register = route<{}, {}, { firstname: string; lastname: string; email: string; password: string; password_confirmation?: string; newsletter?: boolean }>({
@@ -72,17 +74,17 @@ export const login = route<{}, {}, { email: string; password: string }>({
     const address = body.email.trim().toLowerCase();
     const accountKey = `auth:login-failures:account:${address}`;
     const ipKey = `auth:login-failures:ip:${ip}`;
-    const [account, fromIp] = await Promise.all([redisCounters.peek(accountKey), redisCounters.peek(ipKey)]);
-    if (account.count >= limits.perAccount) throw tooManyRequests(account.resetIn, 'Too many failed login attempts for this account. Try again later.');
-    if (fromIp.count >= limits.perIp) throw tooManyRequests(fromIp.resetIn, 'Too many failed login attempts. Try again later.');
+    // Each attempt is counted before the password is checked (an atomic INCR): parallel attempts
+    // each see their own count, so no more than the limit are ever checked.
+    const [account, fromIp] = await Promise.all([redisCounters.hit(accountKey, limits.windowSeconds), redisCounters.hit(ipKey, limits.windowSeconds)]);
+    if (account.count > limits.perAccount) throw tooManyRequests(account.resetIn, 'Too many failed login attempts for this account. Try again later.');
+    if (fromIp.count > limits.perIp) throw tooManyRequests(fromIp.resetIn, 'Too many failed login attempts. Try again later.');
 
     const user = await db.models.User.scope('withPassword').findOne({ where: { email: address } });
     const valid = await verifyPassword(body.password, user?.password ?? (await decoyHash()));
-    if (!user || !valid) {
-      await Promise.all([redisCounters.hit(accountKey, limits.windowSeconds), redisCounters.hit(ipKey, limits.windowSeconds)]);
-      throw unauthorized('Invalid credentials.');
-    }
-    await redisCounters.reset(accountKey);
+    if (!user || !valid) throw unauthorized('Invalid credentials.');
+    // Only failures count: the account starts afresh, the address gets this attempt back.
+    await Promise.all([redisCounters.reset(accountKey), redisCounters.forgive(ipKey)]);
     return issueFor(user.id);
   },
 });
@@ -103,6 +105,7 @@ export const validateToken = route<{}, {}, { token?: string }>({
       if (!user) return { valid: false, message: 'The user no longer exists.' };
       return { valid: true, user };
     } catch (error) {
+      if (error instanceof HttpError && error.status === 503) throw error; // cannot tell yet: not "invalid"
       return { valid: false, message: (error as Error).message };
     }
   },
@@ -131,10 +134,12 @@ export const refresh = route({
   access: 'auth',
   response: { status: 200 },
   async handler(req) {
+    if (sessionOver(req.user.authTime ?? 0)) throw unauthorized('The session has reached its maximum length and cannot be refreshed; sign in again.');
+    const issuedAtMs = Date.now();
     const user = await loadUser(req.user.id);
     if (!user) throw unauthorized('The user no longer exists.');
     await revokeCurrent(req);
-    return signToken(tokenSubject(user));
+    return signToken(tokenSubject(user), { issuedAtMs, authTime: req.user.authTime });
   },
 });
 

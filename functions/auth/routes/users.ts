@@ -1,7 +1,7 @@
 import { Op, type Transaction } from 'sequelize';
 import { idParams, escapeLike, emit, forbidden, invalid, isSuperAdmin, listQuerySchema, notFound, paginate, route, type ListQuery, type Request } from '../../kit';
 import { db, Permission, Role, type User } from '../database';
-import { findUserOr404, grantsInclude, grantsOf, loadUser, userJson } from '../users';
+import { changeGrants, ensureHolds, findUserOr404, grantsInclude, grantsOf, loadUser, userJson } from '../users';
 import { USER_ROLES_CHANGED } from '../events';
 import { permissionsNamed } from './grants';
 
@@ -19,7 +19,10 @@ function refsFrom(body: Record<string, unknown>, plural: string, singular: strin
 }
 
 async function rolesNamed(refs: Array<string | number>): Promise<Role[]> {
-  const found = await Role.findAll({ where: { [Op.or]: [{ id: refs.filter((r) => typeof r === 'number') }, { name: refs.filter((r) => typeof r === 'string') }] } });
+  const found = await Role.findAll({
+    where: { [Op.or]: [{ id: refs.filter((r) => typeof r === 'number') }, { name: refs.filter((r) => typeof r === 'string') }] },
+    include: [{ model: Permission, as: 'permissions', through: { attributes: [] } }],
+  });
   const missing = refs.filter((r) => !found.some((role) => role.id === r || role.name === r));
   if (missing.length) throw invalid({ roles: [`Unknown role(s): ${missing.join(', ')}.`] });
   return found;
@@ -31,16 +34,18 @@ function guardSuperAdmin(req: Request<any, any, any>, roles: Role[]) {
   }
 }
 
-/** Applies a change to a user's grants and emits roles-changed with the result, in one transaction. */
-async function changeGrants(user: User, change: (transaction: Transaction) => Promise<unknown>) {
-  await db.sequelize.transaction(async (transaction) => {
+/**
+ * Applies a change to a user's grants, emits roles-changed with the result and revokes the user's
+ * live tokens (they sign in again to carry the new grants).
+ */
+async function changeUserGrants(user: User, change: (transaction: Transaction) => Promise<unknown>) {
+  await changeGrants([{ sub: user.id }], async (transaction) => {
     await change(transaction);
     const updated = (await loadUser(user.id, transaction))!;
     await emit(transaction, USER_ROLES_CHANGED, user.id, { user_id: user.id, ...grantsOf(updated) });
   });
   return userJson(await findUserOr404(user.id));
 }
-
 
 export const userRoutes = [
   route<{}, ListQuery & { search?: string; role?: string }>({
@@ -70,7 +75,8 @@ export const userRoutes = [
       const user = await findUserOr404(req.params.id);
       const roles = await rolesNamed(refsFrom(req.body, 'roles', 'role'));
       guardSuperAdmin(req, roles);
-      return changeGrants(user, async (transaction) => {
+      for (const role of roles) ensureHolds(req.user, (role.permissions ?? []).map((p) => p.name), `the role "${role.name}"`);
+      return changeUserGrants(user, async (transaction) => {
         for (const role of roles) await user.addRole(role, { transaction });
       });
     },
@@ -84,7 +90,7 @@ export const userRoutes = [
       const role = (user.roles ?? []).find((r) => r.name === req.params.role || String(r.id) === req.params.role);
       if (!role) throw notFound('The user does not have this role.');
       guardSuperAdmin(req, [role]);
-      return changeGrants(user, (transaction) => user.removeRole(role, { transaction }));
+      return changeUserGrants(user, (transaction) => user.removeRole(role, { transaction }));
     },
   }),
   route<{ id: number }, {}, Record<string, unknown>>({
@@ -93,7 +99,8 @@ export const userRoutes = [
     handler: async (req) => {
       const user = await findUserOr404(req.params.id);
       const permissions = await permissionsNamed(refsFrom(req.body, 'permissions', 'permission'));
-      return changeGrants(user, async (transaction) => {
+      ensureHolds(req.user, permissions.map((p) => p.name), 'these permissions');
+      return changeUserGrants(user, async (transaction) => {
         for (const permission of permissions) await user.addPermission(permission, { transaction });
       });
     },
@@ -106,7 +113,7 @@ export const userRoutes = [
       const user = await findUserOr404(req.params.id);
       const permission = (user.permissions ?? []).find((p: Permission) => p.name === req.params.permission || String(p.id) === req.params.permission);
       if (!permission) throw notFound('The user does not hold this permission directly.');
-      return changeGrants(user, (transaction) => user.removePermission(permission, { transaction }));
+      return changeUserGrants(user, (transaction) => user.removePermission(permission, { transaction }));
     },
   }),
 ];
