@@ -73,7 +73,9 @@ async function route(req: IncomingMessage, res: ServerResponse, requestId: strin
   const ip = clientIp(req);
   const token = bearerToken(req.headers);
   let caller: Caller | undefined;
-  if (token && !(service === 'auth' && TOKEN_NOT_CHECKED.has(servicePath))) caller = verifyToken(token);
+  if (token && !(service === 'auth' && TOKEN_NOT_CHECKED.has(servicePath))) {
+    caller = verifyToken(token, { allowStaleGrants: service === 'auth' && servicePath === '/refresh' });
+  }
   await enforceLimits(caller ? `user:${caller.id}` : `ip:${ip}`, ip, sensitiveBudget(service, method, servicePath));
   await forward(req, res, service, servicePath + search, requestId, ip);
   return 'forwarded';

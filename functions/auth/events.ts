@@ -24,7 +24,7 @@ export const authEvents: EventDeclaration[] = [
   },
   {
     type: USER_ROLES_CHANGED,
-    description: "A user's roles or direct permissions changed; tokens carry them after refresh.",
+    description: "A user's roles or direct permissions changed; the user's earlier tokens are refused everywhere, and refresh exchanges one for a token carrying the new grants.",
     schema: {
       type: 'object',
       required: ['user_id', 'roles', 'permissions'],

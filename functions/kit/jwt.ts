@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
 import { env, maxSessionSeconds, tokenTtlSeconds } from './config';
 import { unauthorized, unavailable } from './errors';
-import { isRevoked, revocationsLoaded, revocationsReady } from './revocation';
+import { revocationOf, revocationsLoaded, revocationsReady } from './revocation';
 
 /** Who is calling, as the auth service vouched for it. */
 export interface Caller {
@@ -95,10 +95,12 @@ export const sessionOver = (authTime: number) => Date.now() / 1000 - authTime >=
 
 /**
  * The caller behind a token, or 401: bad signature, other algorithm, `none`, expired or revoked.
+ * `allowStaleGrants` lets through a token revoked only because its grants changed (auth's refresh,
+ * which answers one with the current grants; SPEC: a token reflects the roles after refresh).
  * Until this process has read the revocations once (Redis down at its start) a sound token gets
  * 503 with Retry-After: it may have been revoked (fail closed).
  */
-export function verifyToken(token: string): Caller {
+export function verifyToken(token: string, { allowStaleGrants = false } = {}): Caller {
   let claims: Claims;
   try {
     claims = jwt.verify(token, verificationKey(), { algorithms: [ALGORITHM], issuer: issuer() }) as Claims;
@@ -120,7 +122,8 @@ export function verifyToken(token: string): Caller {
   };
   // Tokens from before `iat_ms` existed count from the start of their second (refused rather than kept).
   const issuedAtMs = typeof claims.iat_ms === 'number' ? claims.iat_ms : (claims.iat ?? 0) * 1000;
-  if (isRevoked({ ...caller, sub: claims.sub, issuedAtMs })) throw unauthorized('Token has been revoked.');
+  const revocation = revocationOf({ ...caller, sub: claims.sub, issuedAtMs });
+  if (revocation === 'session' || (revocation === 'grants' && !allowStaleGrants)) throw unauthorized('Token has been revoked.');
   return caller;
 }
 

@@ -67,11 +67,17 @@ function remember(key: string, before: number): void {
   if (before > (revokedBefore.get(key) ?? 0)) revokedBefore.set(key, before);
 }
 
-export function isRevoked(token: IssuedToken): boolean {
-  if (revoked.has(token.jti)) return true;
-  if (revokedBefore.size === 0) return false;
+/**
+ * Why a token is refused, if it is: `session` (logged out or refreshed: it is over) or `grants`
+ * (the roles or permissions it carries changed after it was issued: refresh may replace it with one
+ * carrying the current ones).
+ */
+export function revocationOf(token: IssuedToken): 'session' | 'grants' | undefined {
+  if (revoked.has(token.jti)) return 'session';
+  if (revokedBefore.size === 0) return undefined;
   const issuedBefore = (key: string) => token.issuedAtMs < (revokedBefore.get(key) ?? 0);
-  return issuedBefore(`sub:${token.sub}`) || token.roles.some((r) => issuedBefore(`role:${r}`)) || token.permissions.some((p) => issuedBefore(`permission:${p}`));
+  const stale = issuedBefore(`sub:${token.sub}`) || token.roles.some((r) => issuedBefore(`role:${r}`)) || token.permissions.some((p) => issuedBefore(`permission:${p}`));
+  return stale ? 'grants' : undefined;
 }
 
 /** Whether the revocations made before this process started are known (until then tokens cannot be trusted). */

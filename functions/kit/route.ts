@@ -6,11 +6,12 @@ import type { JsonSchema } from './validation';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
- * Who may call a route: anyone, any valid token, or a token holding a permission (or role). With
+ * Who may call a route: anyone, any valid token, or a token holding a permission (or role).
+ * `session`: a valid token even if its grants changed since it was issued (auth's refresh). With
  * `staff: true` the permission must open everyone's data: customers hold some (`orders.view`) for
  * their own data only, so it takes a role other than `customer` as well (see `hasStaffPermission`).
  */
-export type Access = 'public' | 'auth' | { permission: string; staff?: boolean } | { role: string };
+export type Access = 'public' | 'auth' | 'session' | { permission: string; staff?: boolean } | { role: string };
 
 /** A permission held as staff: what every `/admin/...` route whose permission customers also hold needs. */
 export const staff = (permission: string): Access => ({ permission, staff: true });

@@ -119,8 +119,12 @@ export function createHttpFunction(service: ServiceDefinition): HttpFunction {
 function eventReceivers(service: ServiceDefinition): Route[] {
   const subscriptions = new Map((service.subscriptions ?? []).map((s) => [s.type, s]));
   const expected = deliveryCredential(service.name);
-  if (!expected) log.warn({ service: service.name }, 'PLATFORM_SECRET is not set: every event delivery is refused');
+  let warned = false;
   const refuse = () => {
+    if (!expected && !warned) {
+      warned = true;
+      log.error({ service: service.name }, 'PLATFORM_SECRET is not set: every event delivery is refused');
+    }
     throw unauthorized('Events are accepted from the broker only.');
   };
   return [
@@ -177,7 +181,7 @@ function authorize(access: Access, token: string | undefined): Caller | undefine
     }
   }
   if (!token) throw unauthorized();
-  const caller = verifyToken(token);
+  const caller = verifyToken(token, { allowStaleGrants: access === 'session' });
   if (typeof access === 'object') {
     const allowed = 'permission' in access
       ? (access.staff ? hasStaffPermission : hasPermission)(caller, access.permission)

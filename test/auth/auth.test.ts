@@ -102,6 +102,7 @@ it('logout revokes the token; validate-token says so', async () => {
   assert.is(bearer.body.valid, true, 'the bearer token is validated when the body has none');
   assert.equal((await call('POST', '/logout', { token: user.token })).body, { message: 'Successfully logged out.' });
   assert.is((await call('GET', '/me', { token: user.token })).status, 401);
+  assert.is((await call('POST', '/refresh', { token: user.token })).status, 401, 'a logged-out session cannot be refreshed');
   const after = await call('POST', '/validate-token', { body: { token: user.token } });
   assert.equal(after.body, { valid: false, message: 'Token has been revoked.' });
   assert.equal((await call('POST', '/validate-token', { body: { token: 'garbage' } })).body.valid, false);
@@ -141,13 +142,16 @@ it('permissions: twenty seeded, CRUD', async () => {
   assert.is((await call('DELETE', `/permissions/${created.body.id}`, { token: admin })).status, 204);
 });
 
-it("a user's roles and permissions: assign, remove, seen after signing in again", async () => {
+it("a user's roles and permissions: assign, remove, seen after refresh; the old token is refused meanwhile", async () => {
   const user = await registered();
   const given = await call('POST', `/users/${user.id}/roles`, { token: admin, body: { roles: ['support'] } });
   assert.is(given.status, 200);
   assert.equal(given.body.roles, ['customer', 'support']);
-  const again = await call('POST', '/login', { body: { email: user.email, password: user.password } });
-  const me = await call('GET', '/me', { token: again.body.token });
+  assert.is((await call('GET', '/me', { token: user.token })).status, 401, 'a token with stale grants is refused');
+  const refreshed = await call('POST', '/refresh', { token: user.token });
+  assert.is(refreshed.status, 200, 'refresh exchanges it for one with the current grants');
+  assert.is((await call('POST', '/refresh', { token: user.token })).status, 401, 'once');
+  const me = await call('GET', '/me', { token: refreshed.body.token });
   assert.ok(me.body.permissions.includes('support.view'));
   const direct = await call('POST', `/users/${user.id}/permissions`, { token: admin, body: { permissions: ['reports.export'] } });
   assert.ok(direct.body.permissions.includes('reports.export'));

@@ -130,8 +130,8 @@ async function revokeCurrent(req: Request<any, any, any>) {
 export const refresh = route({
   method: 'POST',
   path: '/refresh',
-  summary: 'Exchange the token for a new one carrying the current roles; the old one is revoked',
-  access: 'auth',
+  summary: 'Exchange the token for a new one carrying the current roles (also one refused since its roles changed); the old one is revoked',
+  access: 'session',
   response: { status: 200 },
   async handler(req) {
     if (sessionOver(req.user.authTime ?? 0)) throw unauthorized('The session has reached its maximum length and cannot be refreshed; sign in again.');
