@@ -2,7 +2,7 @@ import { Agent, request as httpRequest, type IncomingHttpHeaders, type IncomingM
 import { env, envInt, serviceUrl, type ServiceName } from '../functions/kit/config';
 import { HttpError } from '../functions/kit/errors';
 import { proxyCredential } from '../functions/kit/credentials';
-import { PROXY_TOKEN_HEADER } from '../functions/kit/http';
+import { PROXY_TOKEN_HEADER, drainRequest } from '../functions/kit/http';
 
 /** Headers that belong to one connection, never forwarded. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host']);
@@ -31,6 +31,8 @@ function upstream(service: ServiceName): Upstream {
 function forwardedHeaders(headers: IncomingHttpHeaders, requestId: string, clientIp: string): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) if (!HOP_BY_HOP.has(name)) out[name] = value;
+  // A chunked body stays chunked on this hop: Node frames no body of a DELETE, GET or OPTIONS by itself.
+  if (headers['transfer-encoding'] && !headers['content-length']) out['transfer-encoding'] = 'chunked';
   out['x-request-id'] = requestId;
   out['x-real-ip'] = clientIp;
   const proxyToken = proxyCredential();
@@ -58,6 +60,9 @@ export function forward(req: IncomingMessage, res: ServerResponse, service: Serv
       if (settled) return;
       settled = true;
       target.active--;
+      // The service may answer before it has read the whole body: the rest must not stay in the client's connection.
+      req.unpipe(upstreamReq);
+      drainRequest(req);
       error ? reject(error) : resolve();
     };
     const upstreamReq = httpRequest({

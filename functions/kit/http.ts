@@ -8,19 +8,37 @@ const MAX_BODY_BYTES = envInt('MAX_BODY_BYTES', 1024 * 1024);
 /** functions-framework parses bodies itself and leaves the bytes in `rawBody`; a lean host does not. */
 type MaybeParsedRequest = IncomingMessage & { rawBody?: Buffer };
 
-export async function readRawBody(req: MaybeParsedRequest): Promise<Buffer> {
-  if (req.rawBody) return req.rawBody;
-  if (req.readableEnded) return Buffer.alloc(0);
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw tooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The whole body, or 413 as soon as it passes MAX_BODY_BYTES. The rest of a body too large is
+ * still read and dropped (see `drainRequest`): destroying the request would cut the connection
+ * before the 413 goes out.
+ */
+export function readRawBody(req: MaybeParsedRequest): Promise<Buffer> {
+  if (req.rawBody) return Promise.resolve(req.rawBody);
+  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.off('data', onData).off('end', onEnd).off('error', reject);
+      reject(tooLarge());
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks, size));
+    req.on('data', onData).once('end', onEnd).once('error', reject);
+  });
+}
+
+/**
+ * Once the answer is out, reads and drops what the client is still sending. Node drops an unread
+ * body by itself only if nothing began reading it; a body read in part (or piped to a service that
+ * answered early) would otherwise stay in the connection, and the next request on that keep-alive
+ * connection (Nginx's, the gateway's) would never be read: a request that hangs.
+ */
+export function drainRequest(req: IncomingMessage): void {
+  if (!req.complete && !req.destroyed) req.resume();
 }
 
 /** JSON (or a URL-encoded form, which older clients send); an empty body is `undefined`. */

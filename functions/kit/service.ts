@@ -3,7 +3,7 @@ import FindMyWay from 'find-my-way';
 import type { ValidateFunction } from 'ajv';
 import { HttpError, errorBody, forbidden, notFound, unauthorized, conflict, invalid } from './errors';
 import { bearerToken, requestIdFrom, runInScope } from './context';
-import { clientIp, readBody, sendJson, sendStream } from './http';
+import { clientIp, drainRequest, readBody, sendJson, sendStream } from './http';
 import { hasPermission, hasStaffPermission, prepareVerification, verifyToken, type Caller } from './jwt';
 import { log } from './log';
 import { compileOnUse, compileQuery, validate } from './validation';
@@ -102,6 +102,7 @@ export function createHttpFunction(service: ServiceDefinition): HttpFunction {
         if (!res.headersSent) sendJson(res, status, errorBody(httpError, requestId), httpError.headers);
         else res.destroy();
       } finally {
+        drainRequest(req);
         if (ACCESS_LOG) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           log.info({ method: req.method, url: loggableUrl(req.url ?? ''), status, duration_ms: Math.round(ms * 100) / 100 }, 'request');
