@@ -603,6 +603,13 @@ test('NOTES.txt tells what was deployed and how to reach it', () => {
   for (const name of FUNCTION_NAMES) assert.ok(defaults.notes.includes(`  ${name}: scale 0..10`), name);
   assert.ok(defaults.notes.includes('kubectl -n shop port-forward svc/ecommerce-nginx 8080:80'));
   assert.ok(defaults.notes.includes('kn trigger list -n shop'));
+  assert.ok(defaults.notes.includes(`kn broker describe ${one(defaults, 'eventing.knative.dev/v1', 'Broker').metadata.name} -n shop`));
+  assert.ok(rendered['everything optional off'].notes.includes('kn broker describe default -n shop'));
+  assert.ok(defaults.notes.includes('helm test ecommerce -n shop'));
+  // What must be installed first, eventing-rabbitmq's own prerequisites included.
+  for (const prerequisite of ['Knative Serving', 'Knative Eventing', 'eventing-rabbitmq', 'RabbitMQ Cluster Operator', 'cert-manager', 'RabbitMQ Messaging Topology Operator']) {
+    assert.ok(defaults.notes.replace(/\s+/g, ' ').includes(prerequisite), prerequisite);
+  }
   assert.ok(rendered['ingress, connection secret, optional secrets, overrides'].notes.includes('https://shop.example.com/api/docs'));
   assert.ok(defaults.notes.includes('Secret ecommerce-platform'));
   assert.ok(defaults.notes.includes('NetworkPolicy ecommerce-broker-ingress: only the functions, the broker\'s dispatchers and the namespace(s) knative-eventing may publish'));
