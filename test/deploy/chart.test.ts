@@ -38,14 +38,18 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     broker: { name: 'events', connectionSecret: 'rabbitmq-admin', delivery: { retry: 3, backoffPolicy: 'linear', backoffDelay: 'PT1S' } },
     platform: { secret: GIVEN_SECRET },
     networkPolicy: { allowNamespaces: ['knative-eventing', 'eventing-extra'], extraFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] },
-    functionDefaults: { minScale: 1, scaleDownDelay: '5m' },
-    functions: { gateway: { minScale: 2, maxScale: 20, clusterLocal: false }, orders: { minScale: 0, env: { FEATURE_X: true } } },
+    functionDefaults: { minScale: 1, scaleDownDelay: '5m', annotations: { 'autoscaling.knative.dev/initial-scale': '0', 'autoscaling.knative.dev/window': '120s' } },
+    functions: {
+      gateway: { minScale: 2, maxScale: 20, clusterLocal: false },
+      orders: { minScale: 0, env: { FEATURE_X: true } },
+      newsletters: { annotations: { 'autoscaling.knative.dev/window': '60s', 'autoscaling.knative.dev/scale-to-zero-pod-retention-period': '10m', 'autoscaling.knative.dev/metric': 'rps' } },
+    },
     config: { redisKeyPrefix: 'shop:', extra: { SOME_FLAG: 'on' } },
     secrets: { rabbitmq: { existingSecret: 'ecommerce-rabbitmq' }, redis: { existingSecret: 'ecommerce-redis' }, admin: { existingSecret: 'ecommerce-admin' } },
     nginx: { ingress: { enabled: true, className: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' }, tls: [{ secretName: 'shop-tls', hosts: ['shop.example.com'] }] } },
   },
   'everything optional off': {
-    broker: { create: false },
+    broker: { create: false, name: 'default' },
     ping: { enabled: false },
     sinkBinding: { enabled: false },
     networkPolicy: { enabled: false, allowNamespaces: [] },
@@ -78,6 +82,12 @@ test('values.yaml validates against values.schema.json, and the schema refuses w
     ['a string timeout', { functionDefaults: { timeoutSeconds: '60' } }],
     ['a queue type RabbitMQ lacks', { broker: { queueType: 'stream' } }],
     ['a broker name that is not a DNS label', { broker: { name: 'Default_Broker' } }],
+    ['no broker name with create: false', { broker: { create: false } }],
+    ['an annotation value that is not a string', { functions: { auth: { annotations: { 'autoscaling.knative.dev/initial-scale': 0 } } } }],
+    ['min-scale as an annotation (it is minScale)', { functionDefaults: { annotations: { 'autoscaling.knative.dev/min-scale': '1' } } }],
+    ["min-scale's older spelling", { functions: { auth: { annotations: { 'autoscaling.knative.dev/minScale': '1' } } } }],
+    ['a checksum as an annotation', { functions: { auth: { annotations: { 'checksum/config': 'x' } } } }],
+    ['an annotation key that is not a qualified name', { functions: { auth: { annotations: { 'autoscaling.knative.dev/a/b': '1' } } } }],
     ['a Redis URL with a password', { config: { redisUrl: 'redis://:secret@redis:6379' } }],
     ['no database Secret', { secrets: { database: { existingSecret: '' } } }],
     ['a bad schedule', { ping: { schedule: 'every minute' } }],
@@ -151,6 +161,10 @@ test('scale to zero by default, with max-scale, target concurrency, timeout, res
     assert.is(metadata.annotations['autoscaling.knative.dev/max-scale'], '10');
     assert.is(metadata.annotations['autoscaling.knative.dev/target'], '100');
     assert.is(metadata.annotations['autoscaling.knative.dev/metric'], 'concurrency');
+    assert.equal(Object.keys(metadata.annotations).sort(), [
+      'autoscaling.knative.dev/max-scale', 'autoscaling.knative.dev/metric', 'autoscaling.knative.dev/min-scale', 'autoscaling.knative.dev/target',
+      'checksum/config', 'checksum/platform-secret',
+    ]);
     assert.is(spec.timeoutSeconds, service.metadata.name === 'newsletters' ? 300 : 60);
     const container = spec.containers[0];
     assert.equal(container.readinessProbe.httpGet, { path: '/health', port: 8080 });
@@ -172,6 +186,16 @@ test('per-function overrides win key by key, including 0 and false over a non-ze
   assert.is(annotations('gateway')['autoscaling.knative.dev/min-scale'], '2');
   assert.is(annotations('gateway')['autoscaling.knative.dev/max-scale'], '20');
   assert.is(annotations('auth')['autoscaling.knative.dev/scale-down-delay'], '5m');
+  // annotations: functionDefaults' merged with the function's, the function's winning key by key.
+  assert.is(annotations('auth')['autoscaling.knative.dev/initial-scale'], '0');
+  assert.is(annotations('auth')['autoscaling.knative.dev/window'], '120s');
+  assert.is(annotations('auth')['autoscaling.knative.dev/metric'], 'concurrency');
+  assert.is(annotations('newsletters')['autoscaling.knative.dev/initial-scale'], '0');
+  assert.is(annotations('newsletters')['autoscaling.knative.dev/window'], '60s');
+  assert.is(annotations('newsletters')['autoscaling.knative.dev/scale-to-zero-pod-retention-period'], '10m');
+  assert.is(annotations('newsletters')['autoscaling.knative.dev/metric'], 'rps');
+  assert.is(annotations('newsletters')['autoscaling.knative.dev/min-scale'], '1');
+  for (const service of knativeServices(r)) assert.type(service.spec.template.metadata.annotations['checksum/config'], 'string', service.metadata.name);
   const gateway = knativeServices(r).find((s) => s.metadata.name === 'gateway')!;
   assert.is(gateway.metadata.labels?.['networking.knative.dev/visibility'], undefined); // clusterLocal: false
   const orders = containerOf(knativeServices(r).find((s) => s.metadata.name === 'orders')!);
@@ -206,12 +230,13 @@ test("the chart's Triggers are the code's subscriptions (platformTriggers), and 
   assert.ok(local.length > 0);
   const key = (name: string, type: unknown, service: string, path: string) => `${name} ${type} → ${service}${path}`;
   const secret = platformSecret(defaults);
+  // Named <release>-<broker hash>-<trigger>: by default the Broker's name, then the trigger's.
+  const broker = one(defaults, 'eventing.knative.dev/v1', 'Broker');
   assert.equal(
     triggers.map((t) => key(t.metadata.name, t.spec.filter.attributes.type, t.spec.subscriber.ref.name, t.spec.subscriber.uri)).sort(),
-    local.map((t) => key(t.name, t.filter.type, t.subscriber.service, `${t.subscriber.path}/${deliveryCredential(secret, t.subscriber.service)}`)).sort(),
+    local.map((t) => key(`${broker.metadata.name}-${t.name}`, t.filter.type, t.subscriber.service, `${t.subscriber.path}/${deliveryCredential(secret, t.subscriber.service)}`)).sort(),
   );
   const functions = new Set(knativeServices(defaults).map((s) => s.metadata.name));
-  const broker = one(defaults, 'eventing.knative.dev/v1', 'Broker');
   for (const trigger of triggers) {
     assert.is(trigger.spec.broker, broker.metadata.name);
     assert.equal(trigger.spec.subscriber.ref, { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: trigger.spec.subscriber.ref.name });
@@ -314,8 +339,10 @@ test('an upgrade keeps the platform secret already in the cluster (helm lookup),
 test('only the platform publishes to the broker: a NetworkPolicy admits to its ingress pods the functions, its dispatchers and knative-eventing', () => {
   const matches = (selector: { matchLabels: Record<string, string> }, labels: Record<string, string> = {}) =>
     Object.entries(selector.matchLabels).every(([key, value]) => labels[key] === value);
-  for (const [variant, brokerName] of [['defaults', 'default'], ['ingress, connection secret, optional secrets, overrides', 'events']]) {
+  for (const [variant, base] of [['defaults', 'ecommerce'], ['ingress, connection secret, optional secrets, overrides', 'events']]) {
     const r = rendered[variant];
+    const brokerName = one(r, 'eventing.knative.dev/v1', 'Broker').metadata.name;
+    assert.match(brokerName, new RegExp(`^${base}-[0-9a-f]{8}$`));
     const policy = one(r, 'networking.k8s.io/v1', 'NetworkPolicy');
     // eventing-rabbitmq's <broker>-broker-ingress pods carry these labels (IngressLabels).
     assert.equal(policy.spec.podSelector, { matchLabels: { 'eventing.knative.dev/broker': brokerName, 'eventing.knative.dev/brokerRole': 'ingress' } }, variant);
@@ -342,7 +369,7 @@ test('only the platform publishes to the broker: a NetworkPolicy admits to its i
 
 test('the RabbitMQ broker: class RabbitMQBroker, its RabbitmqBrokerConfig with quorum queues and a cluster reference', () => {
   const broker = one(defaults, 'eventing.knative.dev/v1', 'Broker');
-  assert.is(broker.metadata.name, (chartValues() as { broker: { name: string } }).broker.name);
+  assert.match(broker.metadata.name, /^ecommerce-[0-9a-f]{8}$/);
   assert.is(broker.metadata.annotations!['eventing.knative.dev/broker.class'], 'RabbitMQBroker');
   const config = one(defaults, 'eventing.knative.dev/v1alpha1', 'RabbitmqBrokerConfig');
   assert.equal(broker.spec.config, { apiVersion: 'eventing.knative.dev/v1alpha1', kind: 'RabbitmqBrokerConfig', name: config.metadata.name });
@@ -353,16 +380,162 @@ test('the RabbitMQ broker: class RabbitMQBroker, its RabbitmqBrokerConfig with q
   assert.equal(byKind(rendered['everything optional off'], 'eventing.knative.dev/v1', 'Broker'), []);
 });
 
-test('K_SINK: the SinkBinding selects exactly the functions and points at the broker', () => {
+/** The names of a render's Broker and RabbitmqBrokerConfig, and every reference to the Broker. */
+function brokerReferences(r: Rendered) {
+  const broker = one(r, 'eventing.knative.dev/v1', 'Broker');
+  const policy = one(r, 'networking.k8s.io/v1', 'NetworkPolicy');
+  const peers = policy.spec.ingress[0].from as Array<{ podSelector?: { matchLabels: Record<string, string> } }>;
+  return {
+    broker: broker.metadata.name,
+    config: one(r, 'eventing.knative.dev/v1alpha1', 'RabbitmqBrokerConfig').metadata.name,
+    brokerConfigRef: broker.spec.config.name,
+    triggers: byKind(r, 'eventing.knative.dev/v1', 'Trigger').map((t) => ({ name: t.metadata.name, broker: t.spec.broker })),
+    references: [
+      one(r, 'sources.knative.dev/v1', 'SinkBinding').spec.sink.ref.name,
+      one(r, 'sources.knative.dev/v1', 'PingSource').spec.sink.ref.name,
+      policy.spec.podSelector.matchLabels['eventing.knative.dev/broker'],
+      ...peers.filter((p) => p.podSelector?.matchLabels['eventing.knative.dev/broker']).map((p) => p.podSelector!.matchLabels['eventing.knative.dev/broker']),
+    ],
+  };
+}
+
+test('immutable broker settings: a change makes a new RabbitmqBrokerConfig, Broker and Triggers, and every reference follows', () => {
+  const before = brokerReferences(defaults);
+  const check = (refs: ReturnType<typeof brokerReferences>, what: string) => {
+    assert.is(refs.brokerConfigRef, refs.config, what);
+    assert.equal(refs.references, Array(4).fill(refs.broker), `${what}: SinkBinding, PingSource, NetworkPolicy (ingress, dispatchers)`);
+    assert.ok(refs.triggers.length > 0);
+    for (const trigger of refs.triggers) {
+      assert.is(trigger.broker, refs.broker, `${what}: ${trigger.name}`);
+      // <release>-<the broker's hash>-<trigger>
+      assert.ok(trigger.name.startsWith(`ecommerce-${refs.broker.slice(-8)}-`), `${what}: ${trigger.name} is named after its broker`);
+    }
+  };
+  check(before, 'defaults');
+  // The same settings give the same names, render after render (the platform secret is random).
+  assert.equal(brokerReferences(renderChart()), before);
+  const changes: Array<[string, Record<string, unknown>, boolean]> = [
+    ['queueType', { broker: { queueType: 'classic' } }, true],
+    ['rabbitmqCluster', { broker: { rabbitmqCluster: { name: 'rabbitmq-2' } } }, true],
+    ["rabbitmqCluster's namespace", { broker: { rabbitmqCluster: { namespace: 'rabbitmq-system' } } }, true],
+    ['connectionSecret', { broker: { connectionSecret: 'rabbitmq-admin' } }, true],
+    // The Broker's whole spec is immutable in eventing-rabbitmq, delivery included.
+    ['delivery', { broker: { delivery: { retry: 3 } } }, false],
+    ['the name', { broker: { name: 'events' } }, true],
+  ];
+  for (const [what, overrides, configChanges] of changes) {
+    const after = brokerReferences(renderChart(overrides));
+    check(after, what);
+    assert.is(after.config !== before.config, configChanges, `${what}: a new RabbitmqBrokerConfig`);
+    assert.is.not(after.broker, before.broker, `${what}: a new Broker`);
+    // No Trigger is updated to another broker (its spec.broker cannot change): all are new.
+    const kept = after.triggers.filter((t) => before.triggers.some((b) => b.name === t.name));
+    assert.equal(kept, [], `${what}: new Triggers`);
+  }
+  // An existing Broker (create: false) is used by its name as given; another name renames the Triggers too.
+  const existing = (name: string) => {
+    const r = renderChart({ broker: { create: false, name } });
+    assert.equal(byKind(r, 'eventing.knative.dev/v1', 'Broker'), []);
+    assert.equal(byKind(r, 'eventing.knative.dev/v1alpha1', 'RabbitmqBrokerConfig'), []);
+    assert.is(one(r, 'sources.knative.dev/v1', 'SinkBinding').spec.sink.ref.name, name);
+    assert.is(one(r, 'sources.knative.dev/v1', 'PingSource').spec.sink.ref.name, name);
+    assert.is(one(r, 'networking.k8s.io/v1', 'NetworkPolicy').spec.podSelector.matchLabels['eventing.knative.dev/broker'], name);
+    const triggers = byKind(r, 'eventing.knative.dev/v1', 'Trigger');
+    for (const t of triggers) assert.is(t.spec.broker, name, t.metadata.name);
+    return triggers.map((t) => t.metadata.name);
+  };
+  const onDefault = existing('default');
+  assert.ok(onDefault.every((name) => /^ecommerce-[0-9a-f]{8}-/.test(name)), onDefault[0]);
+  const onShared = existing('shared');
+  assert.equal(onShared.filter((name) => onDefault.includes(name)), []);
+});
+
+test('config changes roll: every Knative Service has a checksum of the ConfigMap it reads, which changes with it', () => {
+  const checksums = (r: Rendered) => knativeServices(r).map((s) => s.spec.template.metadata.annotations['checksum/config']);
+  for (const [variant, r] of Object.entries(rendered)) {
+    const all = checksums(r);
+    assert.ok(all.length > 0 && all.every((c) => /^[0-9a-f]{64}$/.test(c)), `${variant}: on every Knative Service`);
+    assert.is(new Set(all).size, 1, `${variant}: the one ConfigMap`);
+  }
+  const before = checksums(defaults)[0];
+  for (const overrides of [{ config: { logLevel: 'debug' } }, { config: { smtp: { port: 2525 } } }, { config: { extra: { SOME_FLAG: 'on' } } }]) {
+    const after = renderChart(overrides);
+    assert.is.not(appConfig(after).data, appConfig(defaults).data);
+    assert.ok(checksums(after).every((c) => c !== before), JSON.stringify(overrides));
+  }
+  // What the ConfigMap does not hold leaves it alone.
+  assert.ok(checksums(renderChart({ functions: { auth: { minScale: 1 } } })).every((c) => c === before));
+});
+
+test('Trigger names carry the release: two releases in one namespace share no object name but the functions\'', () => {
+  const a = renderChart({}, { name: 'shop-a' });
+  const b = renderChart({}, { name: 'shop-b' });
+  const key = (m: Manifest) => `${m.apiVersion} ${m.kind} ${m.metadata.name}`;
+  const names = new Set(a.manifests.map(key));
+  // The functions' Knative Services are named after the function, as the gateway and the
+  // functions address each other (http://<function>.<namespace>.svc): one release per namespace.
+  const shared = b.manifests.filter((m) => names.has(key(m))).map((m) => m.metadata.name);
+  assert.equal(shared.sort(), [...FUNCTION_NAMES].sort());
+  for (const trigger of byKind(a, 'eventing.knative.dev/v1', 'Trigger')) assert.match(trigger.metadata.name, /^shop-a-ecommerce-[0-9a-f]{8}-[a-z]/);
+  for (const trigger of byKind(b, 'eventing.knative.dev/v1', 'Trigger')) assert.match(trigger.metadata.name, /^shop-b-ecommerce-[0-9a-f]{8}-[a-z]/);
+});
+
+test('a long release name: the Broker stays short enough for its ingress Service, every Trigger name fits a label', () => {
+  const release = 'a-rather-long-release-name-for-the-staging-shop';
+  const r = renderChart({}, { name: release });
+  const broker = one(r, 'eventing.knative.dev/v1', 'Broker').metadata.name;
+  // eventing-rabbitmq names a Service <broker>-broker-ingress: a DNS label of at most 63 characters.
+  assert.ok(`${broker}-broker-ingress`.length <= 63, broker);
+  const triggers = byKind(r, 'eventing.knative.dev/v1', 'Trigger').map((t) => t.metadata.name);
+  assert.is(new Set(triggers).size, platformTriggers().length);
+  for (const name of [broker, ...triggers]) {
+    assert.ok(name.length <= 63, name);
+    assert.match(name, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  }
+  for (const trigger of platformTriggers()) assert.ok(triggers.some((name) => name.startsWith(release.slice(0, 10)) && name.endsWith(`-${trigger.name}`)), trigger.name);
+});
+
+test('helm test: a test hook Pod asks Nginx (else the gateway) for /api/health and every enabled function\'s status', () => {
+  const pod = one(defaults, 'v1', 'Pod');
+  assert.is(pod.metadata.annotations!['helm.sh/hook'], 'test');
+  assert.is(pod.spec.restartPolicy, 'Never');
+  const container = pod.spec.containers[0];
+  assert.is(container.image, 'ghcr.io/example/ecommerce-functions:0.1.0');
+  assert.equal(container.command.slice(0, 2), ['node', '-e']);
+  assert.is(container.command[2].trim(), readFileSync(join(CHART_DIR, 'files', 'helm-test.js'), 'utf8').trim());
+  const env = (r: Rendered) => Object.fromEntries(one(r, 'v1', 'Pod').spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+  const nginx = defaults.manifests.find((m) => m.apiVersion === 'v1' && m.kind === 'Service')!;
+  assert.is(env(defaults).BASE_URL, `http://${nginx.metadata.name}.shop.svc.cluster.local:${nginx.spec.ports[0].port}`);
+  assert.equal(env(defaults).EXPECT_UP.split(',').sort(), FUNCTION_NAMES.filter((n) => n !== 'gateway').sort());
+  const off = rendered['everything optional off'];
+  assert.is(env(off).BASE_URL, 'http://gateway.shop.svc.cluster.local');
+  assert.not.ok(env(off).EXPECT_UP.split(',').includes('questions'), 'a disabled function is not expected up');
+});
+
+/** The manifests a SinkBinding's subject selects, among `manifests`. */
+const bound = (binding: Manifest, manifests: Manifest[]) => {
+  const { subject } = binding.spec;
+  return manifests.filter(
+    (m) => m.apiVersion === subject.apiVersion && m.kind === subject.kind && Object.entries(subject.selector.matchLabels as Record<string, string>).every(([k, v]) => m.metadata.labels?.[k] === v),
+  );
+};
+
+test('K_SINK: the SinkBinding selects exactly the functions, labelled for inclusion mode, and points at the broker', () => {
   const binding = one(defaults, 'sources.knative.dev/v1', 'SinkBinding');
-  assert.equal(binding.spec.sink.ref, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' });
+  assert.equal(binding.spec.sink.ref, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: one(defaults, 'eventing.knative.dev/v1', 'Broker').metadata.name });
   const { subject } = binding.spec;
   assert.is(subject.apiVersion, 'serving.knative.dev/v1');
   assert.is(subject.kind, 'Service');
-  const selected = defaults.manifests.filter(
-    (m) => m.apiVersion === subject.apiVersion && m.kind === subject.kind && Object.entries(subject.selector.matchLabels).every(([k, v]) => m.metadata.labels?.[k] === v),
-  );
-  assert.equal(selected.map((m) => m.metadata.name).sort(), [...FUNCTION_NAMES].sort());
+  assert.equal(bound(binding, defaults.manifests).map((m) => m.metadata.name).sort(), [...FUNCTION_NAMES].sort());
+  // In inclusion mode Knative's SinkBinding webhook only sees objects (and namespaces) labelled
+  // bindings.knative.dev/include=true; Knative labels the namespace, not the object. Every
+  // Service the binding selects carries it, because the selector requires it.
+  assert.is(subject.selector.matchLabels['bindings.knative.dev/include'], 'true');
+  for (const service of knativeServices(defaults)) assert.is(service.metadata.labels?.['bindings.knative.dev/include'], 'true', service.metadata.name);
+  // Only this release's functions: not another release's in the same namespace, nor anything else.
+  const other = renderChart({}, { name: 'other' });
+  assert.equal(bound(binding, other.manifests), []);
+  assert.equal(bound(one(other, 'sources.knative.dev/v1', 'SinkBinding'), other.manifests).length, FUNCTION_NAMES.length);
   // The chart itself never sets K_SINK: two sources would disagree.
   for (const service of knativeServices(defaults)) assert.not.ok(envNames(containerOf(service)).includes('K_SINK'));
 });
@@ -370,7 +543,7 @@ test('K_SINK: the SinkBinding selects exactly the functions and points at the br
 test('the PingSource ticks every minute into the broker, with the type the tick Triggers filter on', () => {
   const ping = one(defaults, 'sources.knative.dev/v1', 'PingSource');
   assert.is(ping.spec.schedule, '* * * * *');
-  assert.equal(ping.spec.sink.ref, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' });
+  assert.equal(ping.spec.sink.ref, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: one(defaults, 'eventing.knative.dev/v1', 'Broker').metadata.name });
   // A v1 PingSource's events have the type dev.knative.sources.ping: the code's tick type.
   assert.is(PING_EVENT_TYPE, 'dev.knative.sources.ping');
   const ticks = byKind(defaults, 'eventing.knative.dev/v1', 'Trigger').filter((t) => t.spec.filter.attributes.type === PING_EVENT_TYPE);
@@ -430,6 +603,13 @@ test('NOTES.txt tells what was deployed and how to reach it', () => {
   for (const name of FUNCTION_NAMES) assert.ok(defaults.notes.includes(`  ${name}: scale 0..10`), name);
   assert.ok(defaults.notes.includes('kubectl -n shop port-forward svc/ecommerce-nginx 8080:80'));
   assert.ok(defaults.notes.includes('kn trigger list -n shop'));
+  assert.ok(defaults.notes.includes(`kn broker describe ${one(defaults, 'eventing.knative.dev/v1', 'Broker').metadata.name} -n shop`));
+  assert.ok(rendered['everything optional off'].notes.includes('kn broker describe default -n shop'));
+  assert.ok(defaults.notes.includes('helm test ecommerce -n shop'));
+  // What must be installed first, eventing-rabbitmq's own prerequisites included.
+  for (const prerequisite of ['Knative Serving', 'Knative Eventing', 'eventing-rabbitmq', 'RabbitMQ Cluster Operator', 'cert-manager', 'RabbitMQ Messaging Topology Operator']) {
+    assert.ok(defaults.notes.replace(/\s+/g, ' ').includes(prerequisite), prerequisite);
+  }
   assert.ok(rendered['ingress, connection secret, optional secrets, overrides'].notes.includes('https://shop.example.com/api/docs'));
   assert.ok(defaults.notes.includes('Secret ecommerce-platform'));
   assert.ok(defaults.notes.includes('NetworkPolicy ecommerce-broker-ingress: only the functions, the broker\'s dispatchers and the namespace(s) knative-eventing may publish'));

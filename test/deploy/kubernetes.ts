@@ -36,6 +36,7 @@ export const MODELS: Record<string, Model> = {
   'v1 ConfigMap': core('v1', 'ConfigMap'),
   'v1 Service': core('v1', 'Service'),
   'v1 Secret': core('v1', 'Secret'),
+  'v1 Pod': core('v1', 'Pod'),
   'apps/v1 Deployment': core('apps/v1', 'Deployment'),
   'batch/v1 Job': core('batch/v1', 'Job'),
   'networking.k8s.io/v1 Ingress': core('networking.k8s.io/v1', 'Ingress'),

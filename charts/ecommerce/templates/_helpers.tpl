@@ -40,9 +40,95 @@ app.kubernetes.io/part-of: ecommerce
 {{- end }}
 
 {{/*
+The Broker and its RabbitmqBrokerConfig. eventing-rabbitmq's webhook refuses any change to the spec
+of either once created (the Broker's whole spec, delivery included), and Knative refuses a change
+of a Trigger's spec.broker. So each object's name carries a short hash of its spec: changed
+settings make new objects, which helm creates before deleting the old ones, instead of an update
+the webhook would reject. Every reference goes through "ecommerce.brokerName".
+*/}}
+
+{{/* The RabbitmqBrokerConfig's spec (queue type, RabbitMQ cluster or connection Secret). */}}
+{{- define "ecommerce.brokerConfigSpec" -}}
+{{- $b := .Values.broker -}}
+queueType: {{ $b.queueType }}
+rabbitmqClusterReference:
+  {{- if $b.connectionSecret }}
+  connectionSecret:
+    name: {{ $b.connectionSecret }}
+  {{- else }}
+  name: {{ $b.rabbitmqCluster.name }}
+  namespace: {{ $b.rabbitmqCluster.namespace | default .Release.Namespace }}
+  {{- end }}
+{{- end }}
+
+{{/*
+What the created Broker's name starts with: broker.name, else the release's full name, short
+enough that eventing-rabbitmq's Service <broker>-broker-ingress stays a 63-character DNS label.
+*/}}
+{{- define "ecommerce.brokerBaseName" -}}
+{{- .Values.broker.name | default (include "ecommerce.fullname" .) | trunc 39 | trimSuffix "-" -}}
+{{- end }}
+
+{{- define "ecommerce.brokerConfigName" -}}
+{{- printf "%s-rabbitmq-%s" (include "ecommerce.brokerBaseName" .) (include "ecommerce.brokerConfigSpec" . | sha256sum | trunc 8) -}}
+{{- end }}
+
+{{/* The created Broker's spec. */}}
+{{- define "ecommerce.brokerSpec" -}}
+config:
+  apiVersion: eventing.knative.dev/v1alpha1
+  kind: RabbitmqBrokerConfig
+  name: {{ include "ecommerce.brokerConfigName" . }}
+{{- with .Values.broker.delivery }}
+delivery:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/*
+8 hex digits that change whenever the Broker the release uses would: of broker.name and the
+Broker's spec when this release creates it, of broker.name alone when it uses an existing one.
+*/}}
+{{- define "ecommerce.brokerHash" -}}
+{{- if .Values.broker.create -}}
+{{- printf "%s\n%s" (include "ecommerce.brokerBaseName" .) (include "ecommerce.brokerSpec" .) | sha256sum | trunc 8 -}}
+{{- else -}}
+{{- .Values.broker.name | sha256sum | trunc 8 -}}
+{{- end -}}
+{{- end }}
+
+{{/*
+The Broker every Trigger, the SinkBinding, the PingSource and the NetworkPolicy use:
+<base>-<hash> when this release creates it, else broker.name (an existing Broker).
+*/}}
+{{- define "ecommerce.brokerName" -}}
+{{- if .Values.broker.create -}}
+{{- printf "%s-%s" (include "ecommerce.brokerBaseName" .) (include "ecommerce.brokerHash" .) -}}
+{{- else -}}
+{{- .Values.broker.name -}}
+{{- end -}}
+{{- end }}
+
+{{/*
+A generated Trigger's name: (list $ "<trigger>") → <fullname>-<broker hash>-<trigger> (by default
+the Broker's name and the trigger's). The release's prefix keeps two releases apart in one
+namespace; the hash makes a new Broker come with new Triggers, as a Trigger's spec.broker cannot
+change. At most 63 characters (eventing-rabbitmq puts it in a label): a long prefix is shortened.
+*/}}
+{{- define "ecommerce.triggerName" -}}
+{{- $root := index . 0 -}}
+{{- $suffix := printf "-%s-%s" (include "ecommerce.brokerHash" $root) (index . 1) -}}
+{{- $room := sub 63 (len $suffix) | int -}}
+{{- if lt $room 1 -}}
+{{- fail (printf "Trigger %s: its name is too long for a Kubernetes label" (index . 1)) -}}
+{{- end -}}
+{{- printf "%s%s" (include "ecommerce.fullname" $root | trunc $room | trimSuffix "-") $suffix -}}
+{{- end }}
+
+{{/*
 Every function's settings: functionDefaults, overridden key by key by its entry in `functions`,
 as YAML (read back with fromYaml). hasKey rather than `default`, so that an override of 0 or false
-(minScale: 0, database: false) is kept.
+(minScale: 0, database: false) is kept. `annotations` are merged: the function's win, key by key.
 */}}
 {{- define "ecommerce.functions" -}}
 {{- $all := dict -}}
@@ -52,6 +138,7 @@ as YAML (read back with fromYaml). hasKey rather than `default`, so that an over
 {{- range $key, $default := $.Values.functionDefaults -}}
 {{- $_ := set $settings $key (ternary (index $given $key) $default (hasKey $given $key)) -}}
 {{- end -}}
+{{- $_ := set $settings "annotations" (merge (deepCopy ($given.annotations | default dict)) $.Values.functionDefaults.annotations) -}}
 {{- $_ := set $all $name $settings -}}
 {{- end -}}
 {{- toYaml $all -}}
