@@ -40,7 +40,7 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     networkPolicy: { allowNamespaces: ['knative-eventing', 'eventing-extra'], extraFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] },
     functionDefaults: { minScale: 1, scaleDownDelay: '5m' },
     functions: { gateway: { minScale: 2, maxScale: 20, clusterLocal: false }, orders: { minScale: 0, env: { FEATURE_X: true } } },
-    config: { redisKeyPrefix: 'shop:', extra: { SOME_FLAG: 'on' } },
+    config: { redisKeyPrefix: 'shop:', site: { name: 'Boutique', domain: 'shop.example.com' }, extra: { SOME_FLAG: 'on' } },
     secrets: { rabbitmq: { existingSecret: 'ecommerce-rabbitmq' }, redis: { existingSecret: 'ecommerce-redis' }, admin: { existingSecret: 'ecommerce-admin' } },
     nginx: { ingress: { enabled: true, className: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' }, tls: [{ secretName: 'shop-tls', hosts: ['shop.example.com'] }] } },
   },
@@ -79,6 +79,8 @@ test('values.yaml validates against values.schema.json, and the schema refuses w
     ['a queue type RabbitMQ lacks', { broker: { queueType: 'stream' } }],
     ['a broker name that is not a DNS label', { broker: { name: 'Default_Broker' } }],
     ['a Redis URL with a password', { config: { redisUrl: 'redis://:secret@redis:6379' } }],
+    ['a site domain that is a URL', { config: { site: { domain: 'https://shop.example.com' } } }],
+    ['a blank site name', { config: { site: { name: ' ' } } }],
     ['no database Secret', { secrets: { database: { existingSecret: '' } } }],
     ['a bad schedule', { ping: { schedule: 'every minute' } }],
     ['a short platform secret', { platform: { secret: 'guessable' } }],
@@ -390,6 +392,14 @@ test('the migration Job is a pre-install/pre-upgrade hook running migrate.js wit
   assert.not.ok(container.envFrom);
   const config = appConfig(defaults).data!;
   for (const [key, value] of Object.entries(config)) assert.ok(container.env.some((e: { name: string; value?: string }) => e.name === key && e.value === value), key);
+});
+
+test('the site a fresh installation gets: SITE_NAME and SITE_DOMAIN from config.site, for the migrations that seed it', () => {
+  const site = (r: Rendered) => [appConfig(r).data!.SITE_NAME, appConfig(r).data!.SITE_DOMAIN];
+  assert.equal(site(defaults), ['Shop', 'localhost']);
+  assert.equal(site(rendered['ingress, connection secret, optional secrets, overrides']), ['Boutique', 'shop.example.com']);
+  const job = one(rendered['ingress, connection secret, optional secrets, overrides'], 'batch/v1', 'Job').spec.template.spec.containers[0];
+  assert.ok(job.env.some((e: { name: string; value?: string }) => e.name === 'SITE_DOMAIN' && e.value === 'shop.example.com'));
 });
 
 test("Nginx: the chart's copy of the configuration is gateway/nginx's, with Knative's Host, behind a Service", () => {
