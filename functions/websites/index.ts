@@ -3,6 +3,7 @@ import { declarationsOf } from '../contracts';
 import { ENGAGEMENT_EVENTS } from '../contracts/engagement';
 import { db } from './database';
 import { migrations } from './migrations';
+import { seeds } from './seeds';
 import { websiteRoutes } from './routes/websites';
 import { configRoutes } from './routes/config';
 
@@ -13,6 +14,7 @@ export const websites: ServiceDefinition = {
   routes: [...websiteRoutes, ...configRoutes],
   database: db,
   migrations,
+  seeds,
   emits: declarationsOf(ENGAGEMENT_EVENTS.websiteUpdated),
 };
 

@@ -81,21 +81,33 @@ const requireActiveDefault = (site: { is_active: boolean; is_default: boolean })
   if (site.is_default && !site.is_active) throw invalid({ is_active: ['The default website must be active.'] });
 };
 
+type NewWebsite = WebsiteInput & { name: string; domain: string };
+
 /** A new site; the first active one (when there is no default) becomes the default. */
-export async function createWebsite(input: WebsiteInput & { name: string; domain: string }): Promise<number> {
+export const createWebsite = (input: NewWebsite): Promise<number> => serialized((transaction) => insertWebsite(input, transaction));
+
+/**
+ * The default site of a fresh installation (seeds.ts), made and announced like any other; null,
+ * and nothing written, when a live site is already the default or already has that domain.
+ */
+export const createInstallationDefault = (input: NewWebsite): Promise<number | null> =>
+  serialized(async (transaction) => {
+    const taken = await Website.count({ where: { [Op.or]: [{ is_default: true }, { domain: domainOf(input.domain) }] }, transaction });
+    return taken ? null : insertWebsite({ ...input, is_active: true, is_default: true }, transaction);
+  });
+
+async function insertWebsite(input: NewWebsite, transaction: Transaction): Promise<number> {
   const domain = domainOf(input.domain);
   const settings = mergeSettings(DEFAULT_SETTINGS, input.settings);
-  return serialized(async (transaction) => {
-    await checkDomainFree(domain, undefined, transaction);
-    const isActive = input.is_active ?? true;
-    const hasDefault = (await Website.count({ where: { is_default: true }, transaction })) > 0;
-    const isDefault = input.is_default ?? (isActive && !hasDefault);
-    requireActiveDefault({ is_active: isActive, is_default: isDefault });
-    if (isDefault) await releaseDefault(undefined, transaction);
-    const site = await Website.create({ name: input.name.trim(), domain, is_active: isActive, is_default: isDefault, settings }, { transaction });
-    await announce(site, transaction);
-    return site.id;
-  });
+  await checkDomainFree(domain, undefined, transaction);
+  const isActive = input.is_active ?? true;
+  const hasDefault = (await Website.count({ where: { is_default: true }, transaction })) > 0;
+  const isDefault = input.is_default ?? (isActive && !hasDefault);
+  requireActiveDefault({ is_active: isActive, is_default: isDefault });
+  if (isDefault) await releaseDefault(undefined, transaction);
+  const site = await Website.create({ name: input.name.trim(), domain, is_active: isActive, is_default: isDefault, settings }, { transaction });
+  await announce(site, transaction);
+  return site.id;
 }
 
 /** Changes only what is sent; settings are merged part by part. */

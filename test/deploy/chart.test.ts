@@ -44,7 +44,7 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
       orders: { minScale: 0, env: { FEATURE_X: true } },
       newsletters: { annotations: { 'autoscaling.knative.dev/window': '60s', 'autoscaling.knative.dev/scale-to-zero-pod-retention-period': '10m', 'autoscaling.knative.dev/metric': 'rps' } },
     },
-    config: { redisKeyPrefix: 'shop:', extra: { SOME_FLAG: 'on' } },
+    config: { redisKeyPrefix: 'shop:', site: { name: 'Boutique', domain: 'shop.example.com' }, extra: { SOME_FLAG: 'on' } },
     secrets: { rabbitmq: { existingSecret: 'ecommerce-rabbitmq' }, redis: { existingSecret: 'ecommerce-redis' }, admin: { existingSecret: 'ecommerce-admin' } },
     nginx: { ingress: { enabled: true, className: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' }, tls: [{ secretName: 'shop-tls', hosts: ['shop.example.com'] }] } },
   },
@@ -89,6 +89,8 @@ test('values.yaml validates against values.schema.json, and the schema refuses w
     ['a checksum as an annotation', { functions: { auth: { annotations: { 'checksum/config': 'x' } } } }],
     ['an annotation key that is not a qualified name', { functions: { auth: { annotations: { 'autoscaling.knative.dev/a/b': '1' } } } }],
     ['a Redis URL with a password', { config: { redisUrl: 'redis://:secret@redis:6379' } }],
+    ['a site domain that is a URL', { config: { site: { domain: 'https://shop.example.com' } } }],
+    ['a blank site name', { config: { site: { name: ' ' } } }],
     ['no database Secret', { secrets: { database: { existingSecret: '' } } }],
     ['a bad schedule', { ping: { schedule: 'every minute' } }],
     ['a short platform secret', { platform: { secret: 'guessable' } }],
@@ -563,6 +565,14 @@ test('the migration Job is a pre-install/pre-upgrade hook running migrate.js wit
   assert.not.ok(container.envFrom);
   const config = appConfig(defaults).data!;
   for (const [key, value] of Object.entries(config)) assert.ok(container.env.some((e: { name: string; value?: string }) => e.name === key && e.value === value), key);
+});
+
+test('the site a fresh installation gets: SITE_NAME and SITE_DOMAIN from config.site, for the migrations that seed it', () => {
+  const site = (r: Rendered) => [appConfig(r).data!.SITE_NAME, appConfig(r).data!.SITE_DOMAIN];
+  assert.equal(site(defaults), ['Shop', 'localhost']);
+  assert.equal(site(rendered['ingress, connection secret, optional secrets, overrides']), ['Boutique', 'shop.example.com']);
+  const job = one(rendered['ingress, connection secret, optional secrets, overrides'], 'batch/v1', 'Job').spec.template.spec.containers[0];
+  assert.ok(job.env.some((e: { name: string; value?: string }) => e.name === 'SITE_DOMAIN' && e.value === 'shop.example.com'));
 });
 
 test("Nginx: the chart's copy of the configuration is gateway/nginx's, with Knative's Host, behind a Service", () => {

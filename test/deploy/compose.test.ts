@@ -163,12 +163,17 @@ test('infrastructure: MySQL 8.0 with the init script, RabbitMQ with its UI, MinI
   }
 });
 
-test('compose interpolates only its two knobs; the shell variables of commands are escaped ($$)', () => {
+test('compose interpolates only its knobs; the shell variables of commands are escaped ($$)', () => {
   // Every string of the file (comments are not interpolated); `$$` is a literal `$`.
   const strings = (node: unknown): string[] =>
     typeof node === 'string' ? [node] : node && typeof node === 'object' ? Object.entries(node).flatMap(([k, v]) => [k, ...strings(v)]) : [];
   const interpolated = strings(compose).flatMap((text) => [...text.matchAll(/(?<!\$)\$(\{[^}]*\}|\w+)/g)].map((m) => m[1]));
-  assert.equal([...new Set(interpolated)].sort(), ['{ECOMMERCE_IMAGE:-ecommerce-functions:local}', '{NGINX_HTTP_PORT:-80}']);
+  assert.equal([...new Set(interpolated)].sort(), ['{ECOMMERCE_IMAGE:-ecommerce-functions:local}', '{NGINX_HTTP_PORT:-80}', '{SITE_DOMAIN:-localhost}', '{SITE_NAME:-Shop}']);
+});
+
+test('the migrations seed the default site from SITE_NAME and SITE_DOMAIN (Shop, localhost unless the shell sets them)', () => {
+  const env = services.migrations.environment;
+  assert.equal([env.SITE_NAME, env.SITE_DOMAIN], ['${SITE_NAME:-Shop}', '${SITE_DOMAIN:-localhost}']);
 });
 
 test('secrets: env files from committed examples, ignored by git; only auth mounts the private key', () => {

@@ -47,7 +47,27 @@ e2e('an FAQ is written by an administrator, published, read (views counted) and 
   assert.equal([short.status, Object.keys(short.body.errors)], [422, ['q']]);
 });
 
+e2e('a fresh platform answers /config with its seeded default site, before anyone creates one', async () => {
+  const config = await call('GET', '/api/v1/websites/config');
+  assert.is(config.status, 200, config.text);
+  assert.equal([config.body.name, config.body.domain, config.body.is_active, config.body.is_default, config.body.matched], ['Shop', 'localhost', true, true, 'default']);
+  const local = await call('GET', '/api/v1/websites/config?domain=localhost');
+  assert.equal([local.status, local.body.id, local.body.matched], [200, config.body.id, 'domain']);
+});
+
 e2e("a website created by an administrator answers /config for its domain, and the basket's shipping follows the default site", async () => {
+  const seeded = (await call('GET', '/api/v1/websites/config')).body;
+  assert.is(seeded.is_default, true, 'the seeded default site');
+  try {
+    await shippingFollowsTheDefaultSite();
+  } finally {
+    // The platform is left with its default site, as the suites after this one expect.
+    const restored = await call('PATCH', `/api/v1/websites/websites/${seeded.id}`, { token: admin, body: { is_default: true } });
+    assert.is(restored.status, 200, restored.text);
+  }
+});
+
+async function shippingFollowsTheDefaultSite() {
   const domain = `shop-${randomUUID().slice(0, 8)}.example.com`;
   const created = await call('POST', '/api/v1/websites/websites', {
     token: admin,
@@ -86,6 +106,6 @@ e2e("a website created by an administrator answers /config for its domain, and t
   const token = customerToken();
   await call('POST', '/api/v1/baskets/baskets/items', { token, body: { product_id: productId, quantity: 1 } });
   await eventually(() => call('GET', '/api/v1/baskets/baskets/current', { token }), (r) => r.body.shipping === '5.90', 'the flat shipping once the site is deleted');
-});
+}
 
 e2e.run();

@@ -9,6 +9,8 @@ import { signToken } from '../../functions/kit/jwt';
 import { ENGAGEMENT_EVENTS, type WebsiteUpdated } from '../../functions/contracts/engagement';
 import { websites } from '../../functions/websites';
 import { db } from '../../functions/websites/database';
+import { DEFAULT_SETTINGS } from '../../functions/websites/settings';
+import { dropDatabase } from '../helpers/databases';
 import { client, type Call } from '../helpers/http';
 import { serveFunction } from '../helpers/serve';
 
@@ -45,19 +47,76 @@ async function deleteEverySite() {
   }
 }
 
+const migrate = () => migrateAndSeed('websites', migrationsOf(websites), websites.seeds!);
+const [defaultSiteSeed] = websites.seeds!;
+
+/** Runs the default-site seed again (as the first migration of an installation would), with SITE_* set as given. */
+async function reseed(env: Record<string, string>) {
+  Object.assign(process.env, env);
+  try {
+    await defaultSiteSeed.run();
+  } finally {
+    for (const name of Object.keys(env)) delete process.env[name];
+  }
+}
+
 it.before(async () => {
-  await migrateAndSeed('websites', migrationsOf(websites), []);
+  await dropDatabase('websites'); // a fresh installation (nothing else in this process has used this database yet)
+  await migrate();
   const served = await serveFunction(createHttpFunction(websites));
   call = client(served.url);
   close = served.close;
-  await deleteEverySite();
 });
 it.after(async () => {
   await deleteEverySite();
+  // What a fresh installation has, for the end-to-end suites that share this database.
+  await defaultSiteSeed.run();
   await close();
 });
 
+it('a fresh installation has one active default site (Shop on localhost), announced: /config answers 200 at once', async () => {
+  const res = await call('GET', '/config');
+  assert.is(res.status, 200, res.text);
+  assert.equal([res.body.name, res.body.domain, res.body.is_active, res.body.is_default, res.body.matched], ['Shop', 'localhost', true, true, 'default']);
+  assert.equal(res.body.settings, DEFAULT_SETTINGS);
+  const byDomain = await call('GET', '/config?domain=localhost:8080');
+  assert.equal([byDomain.status, byDomain.body.id, byDomain.body.matched], [200, res.body.id, 'domain']);
+  const [event, ...more] = await eventsOf(res.body.id);
+  assert.equal(more, []);
+  assert.equal([event.name, event.domain, event.is_default, event.is_active, event.deleted, event.settings], ['Shop', 'localhost', true, true, false, DEFAULT_SETTINGS]);
+  await migrate();
+  assert.is((await call('GET', '/websites')).body.total, 1, 'a seed runs once per database');
+});
+
+it("the seed makes no second default where there is one already (an operator's), nor a second site on its domain", async () => {
+  const [seeded] = (await call('GET', '/websites')).body.data;
+  const operators = await site({ is_default: true });
+  await reseed({ SITE_NAME: 'Other', SITE_DOMAIN: domainFor('other') });
+  assert.equal([(await call('GET', '/websites')).body.total, (await call('GET', '/config')).body.id], [2, operators.id]);
+  assert.is((await call('DELETE', `/websites/${operators.id}`, { token: editor })).status, 204);
+  await reseed({ SITE_DOMAIN: seeded.domain });
+  assert.equal([(await call('GET', '/websites')).body.total, (await call('GET', '/config')).status], [1, 404], 'localhost is taken: no default made');
+  await deleteEverySite();
+  await reseed({ SITE_NAME: ' Boutique ', SITE_DOMAIN: 'WWW.Boutique.Example.' });
+  const made = (await call('GET', '/config')).body;
+  assert.equal([made.name, made.domain, made.is_active, made.is_default, made.matched], ['Boutique', 'www.boutique.example', true, true, 'default']);
+});
+
+it('a bad SITE_DOMAIN or SITE_NAME fails the seed with a message naming it, writing nothing', async () => {
+  await deleteEverySite();
+  for (const domain of ['https://shop.example.com', 'shop.example.com/path', 'shop.example.com:8080', '192.168.0.1', 'not a domain']) {
+    const error = await reseed({ SITE_DOMAIN: domain }).then(() => undefined, (e: Error) => e);
+    assert.match(error?.message ?? 'no error', `SITE_DOMAIN "${domain}" is not a host name`);
+  }
+  for (const name of ['   ', 'x'.repeat(256)]) {
+    const error = await reseed({ SITE_NAME: name }).then(() => undefined, (e: Error) => e);
+    assert.match(error?.message ?? 'no error', 'SITE_NAME must be 1 to 255 characters');
+  }
+  assert.is((await call('GET', '/websites')).body.total, 0, 'nothing written');
+});
+
 it('create: 201; domain lower-cased; settings checked, normalized and completed with defaults; the first site is the default', async () => {
+  await deleteEverySite();
   const domain = domainFor('First');
   const res = await call('POST', '/websites', {
     token: editor,

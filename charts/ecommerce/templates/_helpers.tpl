@@ -167,6 +167,8 @@ S3_PUBLIC_ENDPOINT: {{ $c.s3.publicEndpoint | quote }}
 S3_REGION: {{ $c.s3.region | quote }}
 SMTP_HOST: {{ $c.smtp.host | quote }}
 SMTP_PORT: {{ $c.smtp.port | toString | quote }}
+SITE_NAME: {{ $c.site.name | quote }}
+SITE_DOMAIN: {{ $c.site.domain | quote }}
 {{- range $key, $value := $c.extra }}
 {{ $key }}: {{ $value | toString | quote }}
 {{- end }}

@@ -5,6 +5,7 @@ import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import { env } from '../config';
 import { log } from '../log';
 import { runOutsideScope } from '../context';
+import { onShutdown } from '../lifecycle';
 import { publishCredential } from '../credentials';
 
 export interface OutboxRow {
@@ -81,6 +82,7 @@ export class Relay {
   private retryDue = 0;
   private readonly committed: OutboxRow[] = [];
   private sendingCommitted = false;
+  private committedSent: Promise<void> = Promise.resolve();
   private sweptAtStart = false;
 
   constructor(private readonly sequelize: Sequelize) {}
@@ -90,7 +92,7 @@ export class Relay {
     this.committed.push(...rows);
     if (this.sendingCommitted) return;
     this.sendingCommitted = true;
-    void runOutsideScope(async () => {
+    this.committedSent = runOutsideScope(async () => {
       try {
         while (this.committed.length) await this.sendCommittedBatch(this.committed.splice(0, BATCH));
       } catch (error) {
@@ -131,6 +133,11 @@ export class Relay {
     } finally {
       if (sent.length) await this.sequelize.query('UPDATE outbox_events SET sent_at = NOW(3) WHERE id IN (?)', { replacements: [sent] });
     }
+  }
+
+  /** Resolves once the events this process committed are sent, or handed to the drain (a failure). */
+  settled(): Promise<void> {
+    return this.committedSent;
   }
 
   /** Starts a drain (or asks the running one to go round once more). */
@@ -215,6 +222,11 @@ const relays = new WeakMap<Sequelize, Relay>();
 
 export function relayFor(sequelize: Sequelize): Relay {
   let relay = relays.get(sequelize);
-  if (!relay) relays.set(sequelize, (relay = new Relay(sequelize)));
+  if (!relay) {
+    relays.set(sequelize, (relay = new Relay(sequelize)));
+    // Before the pool closes (hooks run in reverse order): a process that stops right after a
+    // commit, like the migrations after a seed, sends and marks its events instead of dropping the send.
+    onShutdown(relay.settled.bind(relay));
+  }
   return relay;
 }
