@@ -10,7 +10,9 @@
 # build stage with the dev dependencies and the TypeScript sources, run through tsx so that files
 # synced by `skaffold dev` take effect without a rebuild.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 22 LTS (maintained until 2027-04-30; Node 20 reached its end of life on 2026-04-30), on
+# Debian 12. package.json's engines (>=20) is what the code needs, not what the image runs.
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # ---- build: compile the TypeScript ----------------------------------------------------------
 FROM ${NODE_IMAGE} AS build

@@ -161,12 +161,18 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
   }
 }
 
-/** Nginx with the repository's configuration, its prefix (pid, temp files, logs) under `.local/`. */
-function startNginx(listenPort: number, gatewayPort: number, prefix: string): ChildProcess {
+/**
+ * Writes the repository's Nginx configuration for a local run into `prefix` (pid, temp files,
+ * logs go there too) and returns the nginx.conf to start Nginx with. The gateway is an address:
+ * nothing is looked up at run time (NGINX_UPSTREAM_RESOLVE empty), so the resolver is never asked.
+ */
+export function writeNginxConfig(listenPort: number, gatewayPort: number, prefix: string): string {
   mkdirSync(join(prefix, 'logs'), { recursive: true });
   const values: Record<string, string> = {
     NGINX_PORT: `127.0.0.1:${listenPort}`,
     GATEWAY_UPSTREAM: `127.0.0.1:${gatewayPort}`,
+    NGINX_UPSTREAM_RESOLVE: '',
+    NGINX_RESOLVER: '127.0.0.1',
     NGINX_MAX_BODY: '10m',
     NGINX_ACCESS_LOG: join(prefix, 'logs', 'access.log'),
     NGINX_PROXY_TOKEN: proxyCredential() ?? '',
@@ -174,13 +180,20 @@ function startNginx(listenPort: number, gatewayPort: number, prefix: string): Ch
   const server = readFileSync(join(REPO_ROOT, 'gateway', 'nginx', 'default.conf.template'), 'utf8').replace(/\$\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
   writeFileSync(join(prefix, 'platform.conf'), server);
   const runAsRoot = process.getuid?.() === 0 ? 'user root;\n' : '';
+  const conf = join(prefix, 'nginx.conf');
   writeFileSync(
-    join(prefix, 'nginx.conf'),
+    conf,
     `${runAsRoot}worker_processes 1;\npid ${prefix}/nginx.pid;\nerror_log ${prefix}/logs/error.log warn;\nevents { worker_connections 1024; }\n` +
       `http {\n  default_type application/octet-stream;\n  client_body_temp_path ${prefix}/body;\n  proxy_temp_path ${prefix}/proxy;\n` +
       `  fastcgi_temp_path ${prefix}/fastcgi;\n  uwsgi_temp_path ${prefix}/uwsgi;\n  scgi_temp_path ${prefix}/scgi;\n  include ${prefix}/platform.conf;\n}\n`,
   );
-  return spawn('nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return conf;
+}
+
+/** Nginx with the repository's configuration, its prefix under `.local/`. */
+function startNginx(listenPort: number, gatewayPort: number, prefix: string): ChildProcess {
+  const conf = writeNginxConfig(listenPort, gatewayPort, prefix);
+  return spawn('nginx', ['-p', prefix, '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 function terminate(child: ChildProcess): Promise<void> {

