@@ -13,13 +13,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { FUNCTION_NAMES } from '../../functions/catalog';
+import { CLUSTER_FUNCTION_NAMES, FUNCTION_NAMES } from '../../functions/catalog';
 import { PING_EVENT_TYPE, EVENTS_PATH } from '../../functions/kit/events/declarations';
 import { platformTriggers } from '../../eventing/triggers';
 import { REPO_ROOT } from '../../scripts/local-env';
 import { CHART_DIR, chartValues, lintChart, renderChart, type Manifest, type Rendered } from './chart';
 import { schemaErrors, unknownFieldErrors } from './kubernetes';
 import { mergeValues } from './helm-template';
+
+/** What the chart deploys as Knative Services: every function, and those only a cluster runs (the dead-letter keeper). */
+const CHART_FUNCTIONS = [...FUNCTION_NAMES, ...CLUSTER_FUNCTION_NAMES].sort();
 
 const schema = JSON.parse(readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8'));
 const validateValues = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
@@ -127,12 +130,12 @@ test('manifest names are unique per kind and every manifest is in the release na
   }
 });
 
-test("the chart's functions are the code's (FUNCTION_NAMES), one Knative Service each, from the one image", () => {
+test("the chart's functions are the code's (FUNCTION_NAMES, CLUSTER_FUNCTION_NAMES), one Knative Service each, from the one image", () => {
   const values = chartValues() as { functions: Record<string, unknown> };
-  assert.equal(Object.keys(values.functions).sort(), [...FUNCTION_NAMES].sort());
-  assert.equal(schema.properties.functions.propertyNames.enum.slice().sort(), [...FUNCTION_NAMES].sort());
+  assert.equal(Object.keys(values.functions).sort(), CHART_FUNCTIONS);
+  assert.equal(schema.properties.functions.propertyNames.enum.slice().sort(), CHART_FUNCTIONS);
   const services = knativeServices(defaults);
-  assert.equal(services.map((s) => s.metadata.name).sort(), [...FUNCTION_NAMES].sort());
+  assert.equal(services.map((s) => s.metadata.name).sort(), CHART_FUNCTIONS);
   for (const service of services) {
     const container = containerOf(service);
     assert.is(container.image, 'ghcr.io/example/ecommerce-functions:0.1.0');
@@ -335,7 +338,7 @@ test('only the platform publishes to the broker: a NetworkPolicy admits to its i
     }
     const namespaces = peers.filter((p) => p.namespaceSelector?.matchExpressions);
     assert.equal(namespaces, [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: variant === 'defaults' ? ['knative-eventing'] : ['knative-eventing', 'eventing-extra'] }] } }]);
-    assert.is(peers.length, variant === 'defaults' ? 3 : 4, 'nothing else is admitted');
+    assert.is(peers.length, variant === 'defaults' ? 4 : 5, 'nothing else is admitted (the dead-letter replay Jobs: dead-letters.test.ts)');
   }
   assert.equal(byKind(rendered['everything optional off'], 'networking.k8s.io/v1', 'NetworkPolicy'), []);
 });
@@ -362,7 +365,7 @@ test('K_SINK: the SinkBinding selects exactly the functions and points at the br
   const selected = defaults.manifests.filter(
     (m) => m.apiVersion === subject.apiVersion && m.kind === subject.kind && Object.entries(subject.selector.matchLabels).every(([k, v]) => m.metadata.labels?.[k] === v),
   );
-  assert.equal(selected.map((m) => m.metadata.name).sort(), [...FUNCTION_NAMES].sort());
+  assert.equal(selected.map((m) => m.metadata.name).sort(), CHART_FUNCTIONS);
   // The chart itself never sets K_SINK: two sources would disagree.
   for (const service of knativeServices(defaults)) assert.not.ok(envNames(containerOf(service)).includes('K_SINK'));
 });
@@ -385,7 +388,7 @@ test('the migration Job is a pre-install/pre-upgrade hook running migrate.js wit
   assert.equal(container.command, ['node', 'dist/scripts/migrate.js']);
   assert.is(job.spec.template.spec.restartPolicy, 'Never');
   const names = envNames(container);
-  for (const name of FUNCTION_NAMES.filter((n) => n !== 'gateway')) assert.ok(names.includes(`DATABASE_URL_${name.toUpperCase()}`), name);
+  for (const name of CHART_FUNCTIONS.filter((n) => n !== 'gateway')) assert.ok(names.includes(`DATABASE_URL_${name.toUpperCase()}`), name);
   // A hook runs before the ConfigMap exists: its configuration is inline, the same as the ConfigMap's.
   assert.not.ok(container.envFrom);
   const config = appConfig(defaults).data!;
@@ -427,12 +430,12 @@ test("Nginx: the chart's copy of the configuration is gateway/nginx's, with Knat
 });
 
 test('NOTES.txt tells what was deployed and how to reach it', () => {
-  for (const name of FUNCTION_NAMES) assert.ok(defaults.notes.includes(`  ${name}: scale 0..10`), name);
+  for (const name of CHART_FUNCTIONS) assert.ok(defaults.notes.includes(`  ${name}: scale 0..10`), name);
   assert.ok(defaults.notes.includes('kubectl -n shop port-forward svc/ecommerce-nginx 8080:80'));
   assert.ok(defaults.notes.includes('kn trigger list -n shop'));
   assert.ok(rendered['ingress, connection secret, optional secrets, overrides'].notes.includes('https://shop.example.com/api/docs'));
   assert.ok(defaults.notes.includes('Secret ecommerce-platform'));
-  assert.ok(defaults.notes.includes('NetworkPolicy ecommerce-broker-ingress: only the functions, the broker\'s dispatchers and the namespace(s) knative-eventing may publish'));
+  assert.ok(defaults.notes.includes('NetworkPolicy ecommerce-broker-ingress: only the functions, the broker\'s dispatchers, the dead-letter replay Jobs and the namespace(s) knative-eventing may publish'));
   assert.ok(rendered['everything optional off'].notes.includes('No NetworkPolicy'));
   assert.not.match(defaults.notes, /<no value>|\{\{/);
 });
