@@ -18,6 +18,7 @@ import { runDeadLettersCommand } from '../../eventing/dead-letters/cli';
 import { DEAD_LETTERS_FUNCTION, listKept, replayKept } from '../../eventing/dead-letters/store';
 import { connect } from '../../functions/kit/db';
 import { deliveryCredential, publishCredential } from '../../functions/kit/credentials';
+import { loggableUrl } from '../../functions/kit/redact';
 import { migrateAll } from '../../scripts/migrate';
 import { serveFunction } from '../helpers/serve';
 import { eventually } from '../helpers/eventually';
@@ -155,6 +156,8 @@ test('refuses a dead letter without the credential (401), and what is not a Clou
   const { 'ce-id': _id, ...withoutId } = message;
   assert.is((await postDeadLetter(`/dead-letters/${deliveryCredential(DEAD_LETTERS_FUNCTION)}`, withoutId)).status, 400);
   assert.is((await rows()).length, before);
+  // The access log never shows the credential either.
+  assert.is(loggableUrl(`/dead-letters/${deliveryCredential(DEAD_LETTERS_FUNCTION)}`), '/dead-letters/[redacted]');
 });
 
 test('a real broker dead-letters to the keeper; list shows both dead events, the credential in their destination redacted', async () => {
