@@ -46,10 +46,14 @@ export const deadLettersMigration: Migration = {
 const letterKey = (source: string, id: string, destination: string) =>
   createHash('sha256').update(`${source}\n${id}\n${destination}`).digest('hex');
 
-/** Keeps a dead-lettered event durably (committed before this resolves). */
+/**
+ * Keeps a dead-lettered event durably (committed before this resolves). The destination is kept
+ * without the subscriber's delivery credential (it says which function failed; the credential
+ * would let whoever reads the table deliver to it).
+ */
 export async function keepDeadLetter(sequelize: Sequelize, envelope: EventEnvelope): Promise<void> {
-  const { attributes } = envelope;
-  const destination = attributes.knativeerrordest ?? '';
+  const destination = loggableUrl(envelope.attributes.knativeerrordest ?? '');
+  const attributes = { ...envelope.attributes, ...(destination ? { knativeerrordest: destination } : {}) };
   // Assignments run left to right: replayed_at is cleared last, after the others have read it.
   await sequelize.query(
     `INSERT INTO dead_letters (letter_key, event_id, source, type, destination, error_code, error_data, attributes, data, failures, first_failed_at, last_failed_at)
@@ -92,7 +96,7 @@ export interface KeptDeadLetter {
   source: string;
   /** The subscriber's status code, `0` when it never answered. */
   code: string;
-  /** The subscriber that failed, its credential redacted. */
+  /** The subscriber that failed (its credential redacted). */
   destination: string;
   failedAt: string;
   failures: number;
@@ -105,7 +109,7 @@ export async function listKept(sequelize: Sequelize, ids: string[] = []): Promis
     type: row.type,
     source: row.source,
     code: row.error_code,
-    destination: loggableUrl(row.destination),
+    destination: row.destination,
     failedAt: new Date(row.last_failed_at).toISOString(),
     failures: Number(row.failures),
   }));
