@@ -53,7 +53,7 @@ const letterKey = (source: string, id: string, destination: string) =>
  */
 export async function keepDeadLetter(sequelize: Sequelize, envelope: EventEnvelope): Promise<void> {
   const destination = loggableUrl(envelope.attributes.knativeerrordest ?? '');
-  const attributes = { ...envelope.attributes, ...(destination ? { knativeerrordest: destination } : {}) };
+  const attributes: Record<string, string> = { ...envelope.attributes, ...(destination ? { knativeerrordest: destination } : {}) };
   // Assignments run left to right: replayed_at is cleared last, after the others have read it.
   await sequelize.query(
     `INSERT INTO dead_letters (letter_key, event_id, source, type, destination, error_code, error_data, attributes, data, failures, first_failed_at, last_failed_at)
