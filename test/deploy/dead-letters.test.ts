@@ -8,7 +8,11 @@
 import '../helpers/env';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +20,7 @@ import { parseAllDocuments } from 'yaml';
 import { DEFAULT_DELIVERY, platformTriggers } from '../../eventing/triggers';
 import { triggersTemplate } from '../../scripts/generate';
 import { CHART_DIR, lintChart, renderChart, type Manifest, type Rendered } from './chart';
-import { helm } from './helm-template';
+import { helm, kubectlBinary } from './helm-template';
 import { schemaErrors, unknownFieldErrors } from './kubernetes';
 
 const SECRET = 'a-given-platform-secret-of-40-characters';
@@ -129,6 +133,70 @@ test('list and replay: suspended CronJobs running the CLI on the keeper\'s datab
   const long = renderChart({}, { name: 'a-rather-long-release-name-for-the-shop-of-someone' });
   for (const job of cronJobs(long)) assert.ok(job.metadata.name.length <= 52, job.metadata.name);
   assert.equal(cronJobs(long).map((j) => j.metadata.name.replace(/^.*-dead-letters-/, '')), ['list', 'replay']);
+});
+
+/**
+ * Runs `kubectl <args> --dry-run=client -o json` against a stand-in for the API server that knows
+ * the batch/v1 group and answers GET of the `objects` given by path: what kubectl would create.
+ */
+async function kubectlDryRun(objects: Record<string, unknown>, args: string[]): Promise<Manifest> {
+  const discovery: Record<string, unknown> = {
+    '/api': { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] },
+    '/api/v1': { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'v1', resources: [] },
+    '/apis': { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'batch', versions: [{ groupVersion: 'batch/v1', version: 'v1' }], preferredVersion: { groupVersion: 'batch/v1', version: 'v1' } }] },
+    '/apis/batch/v1': {
+      kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'batch/v1',
+      resources: [
+        { name: 'cronjobs', singularName: 'cronjob', namespaced: true, kind: 'CronJob', verbs: ['get'] },
+        { name: 'jobs', singularName: 'job', namespaced: true, kind: 'Job', verbs: ['get', 'create'] },
+      ],
+    },
+  };
+  const answers = { ...discovery, ...objects };
+  const server = http.createServer((req, res) => {
+    const body = answers[(req.url ?? '').split('?')[0]];
+    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body ?? { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const dir = mkdtempSync(join(tmpdir(), 'ecommerce-kube-'));
+  try {
+    const kubeconfig = join(dir, 'config');
+    writeFileSync(kubeconfig, JSON.stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'test',
+      clusters: [{ name: 'test', cluster: { server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` } }],
+      contexts: [{ name: 'test', context: { cluster: 'test', user: 'test' } }],
+      users: [{ name: 'test', user: {} }],
+    }));
+    const { stdout } = await promisify(execFile)(kubectlBinary(), ['--kubeconfig', kubeconfig, ...args, '--dry-run=client', '-o', 'json']);
+    return JSON.parse(stdout);
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("the real kubectl turns the documented `create job --from=cronjob/...` into the Job that lists or replays", async () => {
+  for (const command of ['list', 'replay']) {
+    const cronJob = find(rendered.defaults, 'CronJob', `ecommerce-dead-letters-${command}`)[0];
+    const path = `/apis/batch/v1/namespaces/shop/cronjobs/${cronJob.metadata.name}`;
+    // The arguments NOTES.txt prints, as the operator types them.
+    const line = rendered.defaults.notes.split('\n').find((l) => l.includes(`create job dead-letters-${command}-1`))!;
+    const args = line.trim().split(/\s+/).slice(1);
+    assert.equal(args, ['-n', 'shop', 'create', 'job', `dead-letters-${command}-1`, `--from=cronjob/${cronJob.metadata.name}`]);
+    const job = await kubectlDryRun({ [path]: { ...cronJob, metadata: { ...cronJob.metadata, uid: 'u-1' } } }, args);
+    assert.is(job.kind, 'Job');
+    assert.is(job.metadata.name, `dead-letters-${command}-1`);
+    // The pod of the CronJob's jobTemplate: the CLI, with the keeper's database and (replay) the broker's ingress.
+    const [container] = job.spec.template.spec.containers;
+    assert.equal(container.command, ['node', 'dist/eventing/dead-letters/cli.js', command]);
+    assert.equal(container.env, cronJob.spec.jobTemplate.spec.template.spec.containers[0].env);
+    assert.is(container.env.some((e: { name: string }) => e.name === 'K_SINK'), command === 'replay');
+    assert.equal(job.spec.template.metadata.labels, cronJob.spec.jobTemplate.spec.template.metadata.labels);
+    assert.is(job.spec.backoffLimit, 0);
+    // The pod's labels are the ones the NetworkPolicy admits (the replay's) to the broker's ingress.
+    assert.is(admits(rendered.defaults, job.spec.template.metadata.labels), command === 'replay');
+  }
 });
 
 test('NOTES.txt gives the commands, on the CronJobs the chart renders', () => {
