@@ -5,6 +5,7 @@
 #   a function         node dist/functions/host.js        FUNCTION_TARGET=<gateway|auth|...>, PORT (8080)
 #   the migrations     node dist/scripts/migrate.js       DATABASE_URL_<SERVICE> for every service
 #   the local broker   node dist/eventing/local-broker.js RABBITMQ_URL, SERVICE_URL_<SERVICE> (compose only)
+#   the dead letters   node dist/eventing/dead-letters/cli.js list|replay   DATABASE_URL_DEADLETTERS, K_SINK (cluster only)
 #
 # Targets: `runtime` (the default, last stage) is what compose and the cluster run; `dev` is the
 # build stage with the dev dependencies and the TypeScript sources, run through tsx so that files

@@ -8,8 +8,17 @@ import type { ServiceDefinition } from './kit/service';
 export const FUNCTION_NAMES = ['gateway', ...SERVICE_NAMES] as const;
 export type FunctionName = 'gateway' | ServiceName;
 
-export function loadFunction(name: FunctionName): void {
+/**
+ * Functions only a cluster runs, from the same image: `deadletters` keeps what eventing-rabbitmq
+ * dead-letters (eventing/dead-letters). Locally the broker keeps its own dead-letter queues, so
+ * neither `npm start` nor Compose runs it.
+ */
+export const CLUSTER_FUNCTION_NAMES = ['deadletters'] as const;
+export type ClusterFunctionName = (typeof CLUSTER_FUNCTION_NAMES)[number];
+
+export function loadFunction(name: FunctionName | ClusterFunctionName): void {
   if (name === 'gateway') require('../gateway');
+  else if (name === 'deadletters') require('../eventing/dead-letters');
   else require(`./${name}`);
 }
 
@@ -25,3 +34,4 @@ export function allServices(): ServiceDefinition[] {
 }
 
 export const isFunctionName = (name: string): name is FunctionName => (FUNCTION_NAMES as readonly string[]).includes(name);
+export const isClusterFunctionName = (name: string): name is ClusterFunctionName => (CLUSTER_FUNCTION_NAMES as readonly string[]).includes(name);

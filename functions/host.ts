@@ -9,13 +9,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { env, envInt } from './kit/config';
 import { log } from './kit/log';
 import { exitWithParent, runShutdownHooks } from './kit/lifecycle';
-import { isFunctionName, loadFunction } from './catalog';
+import { isClusterFunctionName, isFunctionName, loadFunction } from './catalog';
 import { registeredFunction } from './kit/functions';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export function serve(target: string, port: number) {
-  if (!isFunctionName(target)) throw new Error(`FUNCTION_TARGET "${target}" is not a function of this platform`);
+  if (!isFunctionName(target) && !isClusterFunctionName(target)) throw new Error(`FUNCTION_TARGET "${target}" is not a function of this platform`);
   loadFunction(target);
   const handler = registeredFunction(target) as Handler | undefined;
   if (!handler) throw new Error(`${target} registered no function`);

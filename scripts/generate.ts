@@ -5,8 +5,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { stringify } from 'yaml';
-import { platformTriggers } from '../eventing/triggers';
+import { DEFAULT_DELIVERY, platformTriggers } from '../eventing/triggers';
 import { catalogueMarkdown } from '../eventing/catalogue';
 import type { Trigger } from '../eventing/trigger';
 import { REPO_ROOT } from './local-env';
@@ -35,11 +36,30 @@ export const triggerNameTemplate = (trigger: Trigger) => `{{ include "ecommerce.
 export const BROKER_NAME_TEMPLATE = '{{ include "ecommerce.brokerName" $ }}';
 
 /**
- * A Knative Trigger manifest; its name, the broker's name, the subscriber's credential and the
- * namespace come from the chart (placeholders here, replaced by template actions in triggersTemplate).
+ * A Trigger with the platform's default delivery carries none: eventing-rabbitmq then applies the
+ * Broker's (values broker.delivery, the same retry policy) and dead-letters to the Broker's sink.
+ * One with a delivery of its own would use its own sink or none (eventing-rabbitmq's
+ * pkg/reconciler/trigger), so it gets the chart's dead-letter sink, unless it names one.
+ */
+const ownDelivery = ({ delivery }: Trigger) => {
+  if (isDeepStrictEqual(delivery, DEFAULT_DELIVERY)) return undefined;
+  const { deadLetterSink, ...policy } = delivery;
+  return { ...policy, deadLetterSink: deadLetterSink ? { uri: deadLetterSink } : '__DEAD_LETTER_SINK__' };
+};
+
+/** The chart's dead-letter sink (templates/_dead-letters.tpl) in place of the placeholder; nothing when there is none. */
+const DEAD_LETTER_SINK_TEMPLATE = `{{- with include "ecommerce.deadLetterSink" $ }}
+    deadLetterSink:
+      {{- . | nindent 6 }}
+    {{- end }}`;
+
+/**
+ * A Knative Trigger manifest; its name, the broker's name, the subscriber's credential, the
+ * dead-letter sink and the namespace come from the chart (placeholders here, replaced by template
+ * actions in triggersTemplate).
  */
 export function triggerManifest(trigger: Trigger) {
-  const { deadLetterSink, ...delivery } = trigger.delivery;
+  const delivery = ownDelivery(trigger);
   return {
     apiVersion: 'eventing.knative.dev/v1',
     kind: 'Trigger',
@@ -52,7 +72,7 @@ export function triggerManifest(trigger: Trigger) {
       broker: '__BROKER__',
       filter: { attributes: trigger.filter },
       subscriber: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: trigger.subscriber.service }, uri: '__SUBSCRIBER_URI__' },
-      delivery: { ...delivery, ...(deadLetterSink ? { deadLetterSink: { uri: deadLetterSink } } : {}) },
+      ...(delivery ? { delivery } : {}),
     },
   };
 }
@@ -63,7 +83,8 @@ export function triggersTemplate(triggers: Trigger[]): string {
     stringify(triggerManifest(t))
       .replace('name: __NAME__', `name: ${triggerNameTemplate(t)}`)
       .replace('broker: __BROKER__', `broker: ${BROKER_NAME_TEMPLATE}`)
-      .replace('uri: __SUBSCRIBER_URI__', `uri: ${subscriberUriTemplate(t)}`),
+      .replace('uri: __SUBSCRIBER_URI__', `uri: ${subscriberUriTemplate(t)}`)
+      .replace('deadLetterSink: __DEAD_LETTER_SINK__', DEAD_LETTER_SINK_TEMPLATE),
   );
   return header + documents.map((d) => `---\n${d}`).join('');
 }

@@ -70,3 +70,9 @@ export function withoutFailureHeaders(headers: Record<string, unknown> | undefin
   }
   return kept;
 }
+
+/** Rows of text as aligned columns, the first row being the header (what the dead-letter tools print). */
+export function formatTable(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+}

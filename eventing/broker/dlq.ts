@@ -7,7 +7,7 @@
 import * as amqp from 'amqplib';
 import type { Channel, ConfirmChannel, GetMessage } from 'amqplib';
 import { env, rabbitmqUrl } from '../../functions/kit/config';
-import { DEAD_LETTER_HEADERS, withoutFailureHeaders } from './dead-letter';
+import { DEAD_LETTER_HEADERS, formatTable, withoutFailureHeaders } from './dead-letter';
 import { deadLetterQueueName, readRegistry, triggerQueueName } from './topology';
 
 export interface DeadLetterOptions {
@@ -128,12 +128,10 @@ function describe(trigger: string, message: GetMessage): DeadLetter {
 }
 
 export function formatDeadLetters(letters: DeadLetter[]): string {
-  const rows = [
+  return formatTable([
     ['TRIGGER', 'ID', 'TYPE', 'SOURCE', 'CODE', 'TIME', 'REASON'],
     ...letters.map((l) => [l.trigger, l.id, l.type, l.source, l.code, l.time, l.reason]),
-  ];
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+  ]);
 }
 
 /** The command line; returns the exit code. `triggers` lets a caller name them instead of the registry. */

@@ -13,13 +13,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { FUNCTION_NAMES } from '../../functions/catalog';
+import { CLUSTER_FUNCTION_NAMES, FUNCTION_NAMES } from '../../functions/catalog';
 import { PING_EVENT_TYPE, EVENTS_PATH } from '../../functions/kit/events/declarations';
 import { platformTriggers } from '../../eventing/triggers';
 import { CHART_DIR, chartValues, lintChart, renderChart, type Manifest, type Rendered } from './chart';
 import { schemaErrors, unknownFieldErrors } from './kubernetes';
 import { mergeValues } from './helm-template';
 import { NGINX_TEMPLATE, nginxTemplateVariables, resolvesUpstreamNames } from './nginx';
+
+/** What the chart deploys as Knative Services: every function, and those only a cluster runs (the dead-letter keeper). */
+const CHART_FUNCTIONS = [...FUNCTION_NAMES, ...CLUSTER_FUNCTION_NAMES].sort();
 
 const schema = JSON.parse(readFileSync(join(CHART_DIR, 'values.schema.json'), 'utf8'));
 const validateValues = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
@@ -140,12 +143,12 @@ test('manifest names are unique per kind and every manifest is in the release na
   }
 });
 
-test("the chart's functions are the code's (FUNCTION_NAMES), one Knative Service each, from the one image", () => {
+test("the chart's functions are the code's (FUNCTION_NAMES, CLUSTER_FUNCTION_NAMES), one Knative Service each, from the one image", () => {
   const values = chartValues() as { functions: Record<string, unknown> };
-  assert.equal(Object.keys(values.functions).sort(), [...FUNCTION_NAMES].sort());
-  assert.equal(schema.properties.functions.propertyNames.enum.slice().sort(), [...FUNCTION_NAMES].sort());
+  assert.equal(Object.keys(values.functions).sort(), CHART_FUNCTIONS);
+  assert.equal(schema.properties.functions.propertyNames.enum.slice().sort(), CHART_FUNCTIONS);
   const services = knativeServices(defaults);
-  assert.equal(services.map((s) => s.metadata.name).sort(), [...FUNCTION_NAMES].sort());
+  assert.equal(services.map((s) => s.metadata.name).sort(), CHART_FUNCTIONS);
   for (const service of services) {
     const container = containerOf(service);
     assert.is(container.image, 'ghcr.io/example/ecommerce-functions:0.1.0');
@@ -365,7 +368,7 @@ test('only the platform publishes to the broker: a NetworkPolicy admits to its i
     }
     const namespaces = peers.filter((p) => p.namespaceSelector?.matchExpressions);
     assert.equal(namespaces, [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: variant === 'defaults' ? ['knative-eventing'] : ['knative-eventing', 'eventing-extra'] }] } }]);
-    assert.is(peers.length, variant === 'defaults' ? 3 : 4, 'nothing else is admitted');
+    assert.is(peers.length, variant === 'defaults' ? 4 : 5, 'nothing else is admitted (the dead-letter replay Jobs: dead-letters.test.ts)');
   }
   assert.equal(byKind(rendered['everything optional off'], 'networking.k8s.io/v1', 'NetworkPolicy'), []);
 });
@@ -403,7 +406,10 @@ function brokerReferences(r: Rendered) {
 }
 
 test('immutable broker settings: a change makes a new RabbitmqBrokerConfig, Broker and Triggers, and every reference follows', () => {
-  const before = brokerReferences(defaults);
+  // A kept platform secret, as `lookup` keeps it in a cluster: the dead-letter sink's credential is
+  // part of the Broker's spec, so a new secret (a `helm template` without a cluster) is a new Broker.
+  const keptSecret = { platform: { secret: GIVEN_SECRET } };
+  const before = brokerReferences(renderChart(keptSecret));
   const check = (refs: ReturnType<typeof brokerReferences>, what: string) => {
     assert.is(refs.brokerConfigRef, refs.config, what);
     assert.equal(refs.references, Array(4).fill(refs.broker), `${what}: SinkBinding, PingSource, NetworkPolicy (ingress, dispatchers)`);
@@ -415,8 +421,9 @@ test('immutable broker settings: a change makes a new RabbitmqBrokerConfig, Brok
     }
   };
   check(before, 'defaults');
-  // The same settings give the same names, render after render (the platform secret is random).
-  assert.equal(brokerReferences(renderChart()), before);
+  // The same settings give the same names, render after render.
+  assert.equal(brokerReferences(renderChart(keptSecret)), before);
+  assert.is.not(brokerReferences(renderChart({ platform: { secret: `${GIVEN_SECRET}-rotated` } })).broker, before.broker, 'a rotated secret: a new Broker');
   const changes: Array<[string, Record<string, unknown>, boolean]> = [
     ['queueType', { broker: { queueType: 'classic' } }, true],
     ['rabbitmqCluster', { broker: { rabbitmqCluster: { name: 'rabbitmq-2' } } }, true],
@@ -427,7 +434,7 @@ test('immutable broker settings: a change makes a new RabbitmqBrokerConfig, Brok
     ['the name', { broker: { name: 'events' } }, true],
   ];
   for (const [what, overrides, configChanges] of changes) {
-    const after = brokerReferences(renderChart(overrides));
+    const after = brokerReferences(renderChart({ ...keptSecret, ...overrides }));
     check(after, what);
     assert.is(after.config !== before.config, configChanges, `${what}: a new RabbitmqBrokerConfig`);
     assert.is.not(after.broker, before.broker, `${what}: a new Broker`);
@@ -478,7 +485,7 @@ test('Trigger names carry the release: two releases in one namespace share no ob
   // The functions' Knative Services are named after the function, as the gateway and the
   // functions address each other (http://<function>.<namespace>.svc): one release per namespace.
   const shared = b.manifests.filter((m) => names.has(key(m))).map((m) => m.metadata.name);
-  assert.equal(shared.sort(), [...FUNCTION_NAMES].sort());
+  assert.equal(shared.sort(), CHART_FUNCTIONS);
   for (const trigger of byKind(a, 'eventing.knative.dev/v1', 'Trigger')) assert.match(trigger.metadata.name, /^shop-a-ecommerce-[0-9a-f]{8}-[a-z]/);
   for (const trigger of byKind(b, 'eventing.knative.dev/v1', 'Trigger')) assert.match(trigger.metadata.name, /^shop-b-ecommerce-[0-9a-f]{8}-[a-z]/);
 });
@@ -529,7 +536,7 @@ test('K_SINK: the SinkBinding selects exactly the functions, labelled for inclus
   const { subject } = binding.spec;
   assert.is(subject.apiVersion, 'serving.knative.dev/v1');
   assert.is(subject.kind, 'Service');
-  assert.equal(bound(binding, defaults.manifests).map((m) => m.metadata.name).sort(), [...FUNCTION_NAMES].sort());
+  assert.equal(bound(binding, defaults.manifests).map((m) => m.metadata.name).sort(), CHART_FUNCTIONS);
   // In inclusion mode Knative's SinkBinding webhook only sees objects (and namespaces) labelled
   // bindings.knative.dev/include=true; Knative labels the namespace, not the object. Every
   // Service the binding selects carries it, because the selector requires it.
@@ -538,7 +545,7 @@ test('K_SINK: the SinkBinding selects exactly the functions, labelled for inclus
   // Only this release's functions: not another release's in the same namespace, nor anything else.
   const other = renderChart({}, { name: 'other' });
   assert.equal(bound(binding, other.manifests), []);
-  assert.equal(bound(one(other, 'sources.knative.dev/v1', 'SinkBinding'), other.manifests).length, FUNCTION_NAMES.length);
+  assert.equal(bound(one(other, 'sources.knative.dev/v1', 'SinkBinding'), other.manifests).length, CHART_FUNCTIONS.length);
   // The chart itself never sets K_SINK: two sources would disagree.
   for (const service of knativeServices(defaults)) assert.not.ok(envNames(containerOf(service)).includes('K_SINK'));
 });
@@ -561,7 +568,7 @@ test('the migration Job is a pre-install/pre-upgrade hook running migrate.js wit
   assert.equal(container.command, ['node', 'dist/scripts/migrate.js']);
   assert.is(job.spec.template.spec.restartPolicy, 'Never');
   const names = envNames(container);
-  for (const name of FUNCTION_NAMES.filter((n) => n !== 'gateway')) assert.ok(names.includes(`DATABASE_URL_${name.toUpperCase()}`), name);
+  for (const name of CHART_FUNCTIONS.filter((n) => n !== 'gateway')) assert.ok(names.includes(`DATABASE_URL_${name.toUpperCase()}`), name);
   // A hook runs before the ConfigMap exists: its configuration is inline, the same as the ConfigMap's.
   assert.not.ok(container.envFrom);
   const config = appConfig(defaults).data!;
@@ -617,7 +624,7 @@ test("Nginx: the chart's copy of the configuration is gateway/nginx's, with Knat
 });
 
 test('NOTES.txt tells what was deployed and how to reach it', () => {
-  for (const name of FUNCTION_NAMES) assert.ok(defaults.notes.includes(`  ${name}: scale 0..10`), name);
+  for (const name of CHART_FUNCTIONS) assert.ok(defaults.notes.includes(`  ${name}: scale 0..10`), name);
   assert.ok(defaults.notes.includes('kubectl -n shop port-forward svc/ecommerce-nginx 8080:80'));
   assert.ok(defaults.notes.includes('kn trigger list -n shop'));
   assert.ok(defaults.notes.includes(`kn broker describe ${one(defaults, 'eventing.knative.dev/v1', 'Broker').metadata.name} -n shop`));
@@ -629,7 +636,7 @@ test('NOTES.txt tells what was deployed and how to reach it', () => {
   }
   assert.ok(rendered['ingress, connection secret, optional secrets, overrides'].notes.includes('https://shop.example.com/api/docs'));
   assert.ok(defaults.notes.includes('Secret ecommerce-platform'));
-  assert.ok(defaults.notes.includes('NetworkPolicy ecommerce-broker-ingress: only the functions, the broker\'s dispatchers and the namespace(s) knative-eventing may publish'));
+  assert.ok(defaults.notes.includes('NetworkPolicy ecommerce-broker-ingress: only the functions, the broker\'s dispatchers, the dead-letter replay Jobs and the namespace(s) knative-eventing may publish'));
   assert.ok(rendered['everything optional off'].notes.includes('No NetworkPolicy'));
   assert.not.match(defaults.notes, /<no value>|\{\{/);
 });

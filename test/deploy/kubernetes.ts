@@ -39,6 +39,7 @@ export const MODELS: Record<string, Model> = {
   'v1 Pod': core('v1', 'Pod'),
   'apps/v1 Deployment': core('apps/v1', 'Deployment'),
   'batch/v1 Job': core('batch/v1', 'Job'),
+  'batch/v1 CronJob': core('batch/v1', 'CronJob'),
   'networking.k8s.io/v1 Ingress': core('networking.k8s.io/v1', 'Ingress'),
   'networking.k8s.io/v1 NetworkPolicy': core('networking.k8s.io/v1', 'NetworkPolicy'),
 };

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SERVICE_NAMES } from '../../functions/kit/config';
+import { CLUSTER_FUNCTION_NAMES } from '../../functions/catalog';
 import { REPO_ROOT } from '../../scripts/local-env';
 import { lintChart, renderChart, type Manifest } from './chart';
 import { schemaErrors } from './kubernetes';
@@ -33,19 +34,21 @@ test("the walk-through's values file lints, renders and validates", async () => 
 });
 
 test('the Secrets the walk-through creates are those the chart references, with every key', () => {
+  // Every function with a database: the services and the dead-letter keeper.
+  const databases = [...SERVICE_NAMES, ...CLUSTER_FUNCTION_NAMES].sort();
   const created = new Map<string, Set<string>>();
   for (const line of commands(/kubectl -n ecommerce create secret generic /)) {
     const name = line.match(/create secret generic (\S+)/)![1];
     const keys = [
       ...[...line.matchAll(/--from-literal=([\w.-]+)=/g)].map((m) => m[1]),
       ...[...line.matchAll(/--from-file=\S*?([^/\s]+)(?=\s|$)/g)].map((m) => m[1]),
-      ...(line.includes('--from-env-file=') ? SERVICE_NAMES.map((s) => `DATABASE_URL_${s.toUpperCase()}`) : []),
+      ...(line.includes('--from-env-file=') ? databases.map((s) => `DATABASE_URL_${s.toUpperCase()}`) : []),
     ];
     created.set(name, new Set(keys));
   }
-  // The database URLs: one per service, from the loop over the services' names.
+  // The database URLs: one per function with a database, from the loop over their names.
   const loop = shell.find((line) => line.startsWith('for s in '))!;
-  assert.equal(loop.replace(/^for s in /, '').replace(/; do.*$/, '').split(' ').sort(), [...SERVICE_NAMES].sort());
+  assert.equal(loop.replace(/^for s in /, '').replace(/; do.*$/, '').split(' ').sort(), databases);
 
   const referenced = new Map<string, Set<string>>();
   const visit = (node: unknown): void => {

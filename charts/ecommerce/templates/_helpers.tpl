@@ -79,9 +79,18 @@ config:
   apiVersion: eventing.knative.dev/v1alpha1
   kind: RabbitmqBrokerConfig
   name: {{ include "ecommerce.brokerConfigName" . }}
-{{- with .Values.broker.delivery }}
+{{- /* Every generated Trigger's delivery, and the dead-letter sink (_dead-letters.tpl). */}}
+{{- $delivery := omit (.Values.broker.delivery | default dict) "deadLetterSink" }}
+{{- $deadLetterSink := include "ecommerce.deadLetterSink" . }}
+{{- if or $delivery $deadLetterSink }}
 delivery:
+  {{- with $delivery }}
   {{- toYaml . | nindent 2 }}
+  {{- end }}
+  {{- with $deadLetterSink }}
+  deadLetterSink:
+    {{- . | nindent 4 }}
+  {{- end }}
 {{- end }}
 {{- end }}
 
