@@ -575,6 +575,11 @@ test('the migration Job is a pre-install/pre-upgrade hook running migrate.js wit
   for (const [key, value] of Object.entries(config)) assert.ok(container.env.some((e: { name: string; value?: string }) => e.name === key && e.value === value), key);
 });
 
+test("a session's maximum length reaches auth (JWT_MAX_SESSION_SECONDS, 7 days by default)", () => {
+  assert.is(appConfig(defaults).data!.JWT_MAX_SESSION_SECONDS, '604800');
+  assert.is(appConfig(renderChart({ config: { jwtMaxSessionSeconds: 86400 } })).data!.JWT_MAX_SESSION_SECONDS, '86400');
+});
+
 test('the site a fresh installation gets: SITE_NAME and SITE_DOMAIN from config.site, for the migrations that seed it', () => {
   const site = (r: Rendered) => [appConfig(r).data!.SITE_NAME, appConfig(r).data!.SITE_DOMAIN];
   assert.equal(site(defaults), ['Shop', 'localhost']);

@@ -171,6 +171,7 @@ REDIS_KEY_PREFIX: {{ . | quote }}
 {{- end }}
 JWT_ISSUER: {{ $c.jwtIssuer | quote }}
 JWT_TTL_SECONDS: {{ $c.jwtTtlSeconds | toString | quote }}
+JWT_MAX_SESSION_SECONDS: {{ $c.jwtMaxSessionSeconds | toString | quote }}
 S3_ENDPOINT: {{ $c.s3.endpoint | quote }}
 S3_PUBLIC_ENDPOINT: {{ $c.s3.publicEndpoint | quote }}
 S3_REGION: {{ $c.s3.region | quote }}
