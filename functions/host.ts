@@ -38,8 +38,14 @@ export function serve(target: string, port: number) {
     if (stopping) return;
     stopping = true;
     log.info({ signal, in_flight: inFlight }, 'stopping: finishing in-flight requests');
-    const force = setTimeout(() => server.closeAllConnections(), envInt('SHUTDOWN_GRACE_MS', 10_000));
-    force.unref();
+    const grace = envInt('SHUTDOWN_GRACE_MS', 10_000);
+    setTimeout(() => server.closeAllConnections(), grace).unref();
+    // A pool or a connection that cannot close (a peer that never answers) must not keep a stopped
+    // function alive, holding its port: past the grace and 5 s more, the process exits anyway.
+    setTimeout(() => {
+      log.error({ signal }, 'could not stop cleanly in time: exiting');
+      process.exit(1);
+    }, grace + 5_000).unref();
     server.close(async () => {
       await runShutdownHooks();
       log.info('stopped');

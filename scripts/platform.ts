@@ -13,6 +13,7 @@ import { LOCAL_PORTS } from '../functions/kit/config';
 import { proxyCredential } from '../functions/kit/credentials';
 import { LOCAL_DIR, REPO_ROOT, ensureDevKeys } from './local-env';
 import { startSmtpSink } from './smtp-sink';
+import { assertPortsFree } from './ports';
 
 export interface PlatformOptions {
   portOffset?: number;
@@ -52,7 +53,7 @@ export async function checkDependencies(env: Record<string, string | undefined>)
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
-  const offset = options.portOffset ?? 0;
+  const offset = options.portOffset ?? Number(process.env.PORT_OFFSET ?? 0);
   const port = (name: FunctionName) => LOCAL_PORTS[name] + offset;
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -67,6 +68,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     ...options.env,
   };
   await checkDependencies(env);
+  const withNginx = options.nginx !== false && nginxInstalled();
+  await assertPortsFree({
+    ...Object.fromEntries(FUNCTION_NAMES.map((name) => [name, port(name)])),
+    broker: 8090 + offset,
+    ...(withNginx ? { nginx: 8080 + offset } : {}),
+    ...(options.s3 !== false ? { 'local S3 server': 9000 + offset } : {}),
+    ...(options.smtp !== false ? { 'SMTP sink': 2525 + offset, 'SMTP sink (HTTP)': 2580 + offset } : {}),
+  });
   Object.assign(process.env, env);
 
   const { migrateAll } = await import('./migrate');
@@ -111,7 +120,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     stoppers.push(() => sink.stop());
     Object.assign(env, { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.smtpPort), SMTP_SINK_URL: sink.httpUrl! });
   }
-  const clientsUrl = options.nginx !== false && nginxInstalled() ? `http://127.0.0.1:${8080 + offset}` : `http://127.0.0.1:${port('gateway')}`;
+  const clientsUrl = withNginx ? `http://127.0.0.1:${8080 + offset}` : `http://127.0.0.1:${port('gateway')}`;
   env.NEWSLETTERS_PUBLIC_URL ??= `${clientsUrl}/api/v1/newsletters`;
   // A development secret for the delivery webhooks; a cluster sets its own.
   env.EMAIL_WEBHOOK_SECRET ??= 'local-webhook-secret';
@@ -123,7 +132,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     await waitForHttp(`http://127.0.0.1:${brokerPort}/health`, broker, 'broker');
     await Promise.all(FUNCTION_NAMES.map(startFunction));
     let nginxUrl: string | undefined;
-    if (options.nginx !== false && nginxInstalled()) {
+    if (withNginx) {
       const nginx = startNginx(8080 + offset, port('gateway'), join(LOCAL_DIR, `nginx-${offset}`));
       children.set('nginx', nginx);
       nginxUrl = `http://127.0.0.1:${8080 + offset}`;
