@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SERVICE_NAMES, env, type ServiceName } from '../functions/kit/config';
 import { bearerToken, requestIdFrom, runInScope } from '../functions/kit/context';
 import { HttpError, errorBody, notFound } from '../functions/kit/errors';
-import { clientIp, drainRequest, sendJson } from '../functions/kit/http';
+import { clientIp, sendJson } from '../functions/kit/http';
 import { prepareVerification, verifyToken, type Caller } from '../functions/kit/jwt';
 import { log } from '../functions/kit/log';
 import { onShutdown } from '../functions/kit/lifecycle';
@@ -108,7 +108,6 @@ export async function gateway(req: IncomingMessage, res: ServerResponse): Promis
       if (!res.headersSent) sendJson(res, status, errorBody(httpError, requestId), httpError.headers);
       else res.destroy();
     } finally {
-      drainRequest(req);
       if (ACCESS_LOG) log.info({ method: req.method, url: loggableUrl(req.url ?? ''), status, duration_ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
     }
   });

@@ -13,9 +13,16 @@ import { env } from './config';
  *   they put in `X-Real-IP`; without it that header is not believed. `PROXY_TOKEN` sets it
  *   outright (Compose, where nothing computes a hash for Nginx).
  */
+const derived = new Map<string, string>();
+
+/** Hashed once per secret and purpose: the proxy credential is checked on every request. */
 const derive = (purpose: string): string | undefined => {
   const secret = env('PLATFORM_SECRET');
-  return secret ? createHash('sha256').update(`${secret}:${purpose}`).digest('hex') : undefined;
+  if (!secret) return undefined;
+  const input = `${secret}:${purpose}`;
+  let credential = derived.get(input);
+  if (credential === undefined) derived.set(input, (credential = createHash('sha256').update(input).digest('hex')));
+  return credential;
 };
 
 /** The credential the broker presents when it delivers to `service`; undefined without a secret. */

@@ -111,7 +111,7 @@ export function clientIp(req: IncomingMessage): string {
 
 export const PROXY_TOKEN_HEADER = 'x-proxy-token';
 
-export function fromTrustedProxy(req: IncomingMessage): boolean {
+function fromTrustedProxy(req: IncomingMessage): boolean {
   const token = req.headers[PROXY_TOKEN_HEADER];
   return typeof token === 'string' && sameSecret(token, proxyCredential());
 }

@@ -36,7 +36,7 @@ function guardSuperAdmin(req: Request<any, any, any>, roles: Role[]) {
 
 /**
  * Applies a change to a user's grants, emits roles-changed with the result and revokes the user's
- * live tokens (they sign in again to carry the new grants).
+ * live tokens (refresh, or signing in again, gives one carrying the new grants).
  */
 async function changeUserGrants(user: User, change: (transaction: Transaction) => Promise<unknown>) {
   await changeGrants([{ sub: user.id }], async (transaction) => {
